@@ -1,0 +1,51 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import { BaseRecord } from './base.js';
+import { Tenant } from './tenant.js';
+
+/** One node of a tenant's department tree, as HR knows it. */
+@Entity({ name: 'departments' })
+@Index(['sourceConnectionId', 'externalId'], { unique: true })
+export class Department extends BaseRecord {
+  @Column({ type: 'uuid' })
+  @Index()
+  tenantId!: string;
+
+  @ManyToOne(() => Tenant, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'tenant_id' })
+  tenant?: Relation<Tenant>;
+
+  @Column({ type: 'uuid', nullable: true })
+  sourceConnectionId!: string | null;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  externalId!: string | null;
+
+  @Column({ type: 'varchar', length: 300 })
+  name!: string;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  code!: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  @Index()
+  parentId!: string | null;
+
+  @ManyToOne(() => Department, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'parent_id' })
+  parent?: Relation<Department> | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  costCenter!: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  managerPersonId!: string | null;
+
+  @Column({ type: 'varchar', length: 16, default: 'active' })
+  status!: 'active' | 'deleted';
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  sourceHash!: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  lastSeenAt!: Date | null;
+}

@@ -1,0 +1,73 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export type SyncRunKind = 'source' | 'target' | 'person' | 'data' | 'housekeeping';
+export type SyncRunTrigger = 'schedule' | 'manual' | 'webhook' | 'person_change' | 'api';
+export type SyncRunStatus =
+  'running' | 'held' | 'succeeded' | 'partially_failed' | 'failed' | 'cancelled' | 'rejected';
+
+export interface SyncRunCounts {
+  read?: number;
+  created?: number;
+  updated?: number;
+  disabled?: number;
+  deleted?: number;
+  unchanged?: number;
+  failed?: number;
+  quarantined?: number;
+}
+
+/** One execution of a sync workflow, with its counts as they grow (the console shows progress from here). */
+@Entity({ name: 'sync_runs' })
+@Index(['connectionId', 'startedAt'])
+@Index(['tenantId', 'startedAt'])
+@Index(['status'])
+export class SyncRun {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'uuid', nullable: true })
+  tenantId!: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  connectionId!: string | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  kind!: SyncRunKind;
+
+  @Column({ type: 'varchar', length: 16 })
+  trigger!: SyncRunTrigger;
+
+  @Column({ type: 'varchar', length: 16, default: 'incremental' })
+  mode!: 'full' | 'incremental';
+
+  @Column({ type: 'boolean', default: false })
+  dryRun!: boolean;
+
+  @Column({ type: 'varchar', length: 20, default: 'running' })
+  status!: SyncRunStatus;
+
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  counts!: SyncRunCounts;
+
+  /** Temporal workflow id; stays the same across continue-as-new. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  workflowId!: string | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  error!: { code: string; message: string } | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  requestedBy!: string | null;
+
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  startedAt!: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  finishedAt!: Date | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt!: Date;
+}
