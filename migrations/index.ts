@@ -1,0 +1,4 @@
+// Every migration, in order. `npm run migration:generate -- <Name>` writes a new file and rewrites this list.
+import { Initial1795617035084 } from './1795617035084-Initial.js';
+
+export const MIGRATIONS = [Initial1795617035084];
