@@ -1,0 +1,20 @@
+import express, { type Express } from 'express';
+import type { GatewayDeps } from './deps.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { errorHandler, notFound } from './middleware/errors.js';
+import { requestMetrics } from './middleware/request-metrics.js';
+import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+
+/** The gateway's HTTP app: routes are mounted here in one visible list. */
+export function createApp(deps: GatewayDeps, metrics: Metrics = createMetrics()): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(requestMetrics(metrics));
+  app.use(healthRoutes(deps));
+  app.use(metricsRoutes(metrics));
+  app.use(notFound);
+  app.use(errorHandler(deps.log));
+  return app;
+}

@@ -1,0 +1,2 @@
+// The worker bundles this file: every workflow Junction runs is exported from here.
+export { housekeepingWorkflow } from './housekeeping.js';
