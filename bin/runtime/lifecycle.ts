@@ -1,0 +1,53 @@
+import type { Logger } from '../../core/logger.js';
+import { withDeadline } from '../../core/with-deadline.js';
+
+interface Stoppable {
+  name: string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Stops what a command started, in reverse order, on SIGINT / SIGTERM or when asked. Each stop gets a deadline:
+ * a child that already died from the terminal's Ctrl-C must not leave us waiting for an exit event that came and
+ * went. A second signal exits at once.
+ */
+export class Lifecycle {
+  private readonly parts: Stoppable[] = [];
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    private readonly log: Logger,
+    private readonly deadlineMs = 15_000,
+  ) {}
+
+  add(name: string, stop: () => Promise<void>): void {
+    this.parts.push({ name, stop });
+  }
+
+  handleSignals(): void {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.on(signal, () => {
+        if (this.stopping) {
+          this.log.warn({ signal }, 'second signal: exiting now');
+          process.exit(130);
+        }
+        this.log.info({ signal }, 'shutting down');
+        void this.stopAll().then(() => process.exit(0));
+      });
+    }
+  }
+
+  stopAll(): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const part of [...this.parts].reverse()) {
+        try {
+          await withDeadline(part.stop(), this.deadlineMs, `${part.name} did not stop`);
+          this.log.debug({ part: part.name }, 'stopped');
+        } catch (error) {
+          this.log.warn({ part: part.name, err: error }, 'did not stop cleanly');
+        }
+      }
+    })();
+    return this.stopping;
+  }
+}

@@ -1,0 +1,36 @@
+import { Client } from '@temporalio/client';
+import type { DataSource } from 'typeorm';
+import type { Logger } from '../../core/logger.js';
+import { startGateway } from '../../gateway/server.js';
+import { ensureHousekeepingSchedule } from '../../workers/schedules.js';
+import { connectClient, type TemporalTarget } from '../../workers/temporal-connection.js';
+
+/** Starts the HTTP gateway with its Temporal client, and makes sure the periodic schedules exist. */
+export async function runGateway(options: {
+  target: TemporalTarget;
+  dataSource: DataSource;
+  log: Logger;
+  port: number;
+  publicUrl: string;
+}): Promise<{ url: string; stop: () => Promise<void> }> {
+  const connection = await connectClient(options.target);
+  const client = new Client({ connection, namespace: options.target.namespace });
+  await ensureHousekeepingSchedule(client, options.target.taskQueue);
+  const gateway = await startGateway(
+    {
+      dataSource: options.dataSource,
+      temporal: { client, namespace: options.target.namespace, taskQueue: options.target.taskQueue },
+      log: options.log,
+      publicUrl: options.publicUrl,
+    },
+    options.port,
+  );
+  options.log.info({ url: options.publicUrl }, 'gateway listening');
+  return {
+    url: gateway.url,
+    stop: async () => {
+      await gateway.close();
+      await connection.close();
+    },
+  };
+}
