@@ -1,0 +1,2 @@
+require('./esm-specifiers.cjs');
+module.exports = require('./global-teardown.ts').default;
