@@ -99,7 +99,12 @@ async function checkDatabase(config: Config): Promise<Finding> {
 
 async function checkTemporal(config: Config): Promise<Finding> {
   if (!config.temporal.address) {
-    const cli = findTemporalCli();
+    let cli: ReturnType<typeof findTemporalCli>;
+    try {
+      cli = findTemporalCli();
+    } catch (error) {
+      return { check: 'temporal', ok: false, message: describe(error), fix: TEMPORAL_CLI_HELP };
+    }
     return cli
       ? {
           check: 'temporal',

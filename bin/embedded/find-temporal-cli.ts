@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { ConfigError } from '../../core/errors.js';
 
 export interface TemporalCliLocation {
   path: string;
@@ -16,7 +17,12 @@ export const TEMPORAL_CLI_HELP =
 /** Looks for the `temporal` CLI: TEMPORAL_CLI, then PATH, then Go's bin folder. */
 export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): TemporalCliLocation | undefined {
   const explicit = env.TEMPORAL_CLI?.trim();
-  if (explicit) return isExecutable(explicit) ? { path: explicit, via: 'TEMPORAL_CLI' } : undefined;
+  if (explicit) {
+    // An explicit setting that is wrong is a mistake to report, not a reason to look elsewhere.
+    if (!isExecutable(explicit))
+      throw new ConfigError('TEMPORAL_CLI', `${explicit} is not an executable file`);
+    return { path: explicit, via: 'TEMPORAL_CLI' };
+  }
 
   for (const dir of (env.PATH ?? '').split(delimiter)) {
     if (dir === '') continue;

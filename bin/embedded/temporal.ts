@@ -76,5 +76,7 @@ export async function startDevTemporal(options: {
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
+  const text = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
+  // The SDK repeats the URL and the resolver's words several times; the first part says enough.
+  return text.length > 160 ? `${text.slice(0, 160)}…` : text;
 }
