@@ -9,14 +9,14 @@ export class Initial1795617035084 implements MigrationInterface {
     );
     await queryRunner.query('CREATE INDEX "IDX_bb2a90ed37750405dd793f3d7f" ON "tenants"  ("parent_id") ');
     await queryRunner.query(
-      'CREATE TABLE "connections" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "version" integer NOT NULL, "tenant_id" uuid NOT NULL, "connector_id" character varying(64) NOT NULL, "slug" character varying(63) NOT NULL, "name" character varying(200) NOT NULL, "direction" character varying(8) NOT NULL, "config" jsonb NOT NULL DEFAULT \'{}\', "secrets_sealed" text, "schedule" jsonb NOT NULL DEFAULT \'{}\', "scope_filter" text, "mappings" jsonb NOT NULL DEFAULT \'{}\', "owned_attributes" text array NOT NULL DEFAULT \'{}\', "deletion" jsonb NOT NULL DEFAULT \'{"graceDays": 30, "leaverAction": "disable", "thresholdCount": 50, "thresholdPercent": 10}\', "sync_state" jsonb, "webhook_secret_sealed" text, "enabled" boolean NOT NULL DEFAULT true, CONSTRAINT "PK_0a1f844af3122354cbd487a8d03" PRIMARY KEY ("id"))',
+      'CREATE TABLE "connections" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "version" integer NOT NULL, "tenant_id" uuid NOT NULL, "connector_id" character varying(64) NOT NULL, "slug" character varying(63) NOT NULL, "name" character varying(200) NOT NULL, "direction" character varying(8) NOT NULL, "config" jsonb NOT NULL DEFAULT \'{}\', "secrets_sealed" text, "schedule" jsonb NOT NULL DEFAULT \'{}\', "scope_filter" text, "mappings" jsonb NOT NULL DEFAULT \'{}\', "owned_attributes" text array NOT NULL DEFAULT \'{}\', "deletion" jsonb NOT NULL DEFAULT \'{"graceDays": 30, "leaverAction": "disable", "thresholdCount": 50, "thresholdPercent": 10}\', "sync_state" jsonb, "webhook_secret_sealed" text, "account_scope" character varying(16) NOT NULL DEFAULT \'entitled\', "enabled" boolean NOT NULL DEFAULT true, CONSTRAINT "PK_0a1f844af3122354cbd487a8d03" PRIMARY KEY ("id"))',
     );
     await queryRunner.query('CREATE INDEX "IDX_2e37e3b97bf0ae3c7575a39fd4" ON "connections"  ("tenant_id") ');
     await queryRunner.query(
       'CREATE UNIQUE INDEX "IDX_b425ee06537f6000861a45d4a4" ON "connections"  ("tenant_id", "slug") ',
     );
     await queryRunner.query(
-      'CREATE TABLE "departments" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "version" integer NOT NULL, "tenant_id" uuid NOT NULL, "source_connection_id" uuid, "external_id" character varying(255), "name" character varying(300) NOT NULL, "code" character varying(64), "parent_id" uuid, "cost_center" character varying(64), "manager_person_id" uuid, "status" character varying(16) NOT NULL DEFAULT \'active\', "source_hash" character varying(64), "last_seen_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_839517a681a86bb84cbcc6a1e9d" PRIMARY KEY ("id"))',
+      'CREATE TABLE "departments" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "version" integer NOT NULL, "tenant_id" uuid NOT NULL, "source_connection_id" uuid, "external_id" character varying(255), "name" character varying(300) NOT NULL, "code" character varying(64), "parent_id" uuid, "parent_external_id" character varying(255), "cost_center" character varying(64), "manager_person_id" uuid, "status" character varying(16) NOT NULL DEFAULT \'active\', "source_hash" character varying(64), "last_seen_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_839517a681a86bb84cbcc6a1e9d" PRIMARY KEY ("id"))',
     );
     await queryRunner.query('CREATE INDEX "IDX_146fd7019eea73f8ee7bbb52d4" ON "departments"  ("tenant_id") ');
     await queryRunner.query('CREATE INDEX "IDX_700b0b13f494cb37b6ca929e79" ON "departments"  ("parent_id") ');
@@ -24,7 +24,7 @@ export class Initial1795617035084 implements MigrationInterface {
       'CREATE UNIQUE INDEX "IDX_f346808de8ea4451c53510d40c" ON "departments"  ("source_connection_id", "external_id") ',
     );
     await queryRunner.query(
-      'CREATE TABLE "people" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "version" integer NOT NULL, "tenant_id" uuid NOT NULL, "source_connection_id" uuid, "external_id" character varying(255), "employee_number" character varying(64), "given_name" character varying(200), "family_name" character varying(200), "display_name" character varying(400) NOT NULL, "email" character varying(320), "phone" character varying(64), "department_id" uuid, "manager_id" uuid, "job_title" character varying(200), "rank" character varying(64), "grade" character varying(64), "cost_center" character varying(64), "division" character varying(200), "location" character varying(200), "status" character varying(16) NOT NULL DEFAULT \'active\', "hire_date" date, "termination_date" date, "attributes" jsonb NOT NULL DEFAULT \'{}\', "source_hash" character varying(64), "last_seen_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_aa866e71353ee94c6cc51059c5b" PRIMARY KEY ("id"))',
+      'CREATE TABLE "people" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "version" integer NOT NULL, "tenant_id" uuid NOT NULL, "source_connection_id" uuid, "external_id" character varying(255), "employee_number" character varying(64), "given_name" character varying(200), "family_name" character varying(200), "display_name" character varying(400) NOT NULL, "email" character varying(320), "phone" character varying(64), "department_id" uuid, "manager_id" uuid, "manager_external_id" character varying(255), "job_title" character varying(200), "rank" character varying(64), "grade" character varying(64), "cost_center" character varying(64), "division" character varying(200), "location" character varying(200), "status" character varying(16) NOT NULL DEFAULT \'active\', "hire_date" date, "termination_date" date, "attributes" jsonb NOT NULL DEFAULT \'{}\', "source_hash" character varying(64), "last_seen_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_aa866e71353ee94c6cc51059c5b" PRIMARY KEY ("id"))',
     );
     await queryRunner.query('CREATE INDEX "IDX_bdca35930a4934831e969f201f" ON "people"  ("tenant_id") ');
     await queryRunner.query('CREATE INDEX "IDX_cf3092a5fa742815c7f2028c62" ON "people"  ("department_id") ');
@@ -42,7 +42,7 @@ export class Initial1795617035084 implements MigrationInterface {
       'CREATE UNIQUE INDEX "IDX_474a71924b5d5186c2b1f5d729" ON "people"  ("source_connection_id", "external_id") ',
     );
     await queryRunner.query(
-      'CREATE TABLE "accounts" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "version" integer NOT NULL, "tenant_id" uuid NOT NULL, "connection_id" uuid NOT NULL, "person_id" uuid NOT NULL, "external_id" character varying(512), "status" character varying(16) NOT NULL DEFAULT \'active\', "state_hash" character varying(64), "last_pushed" jsonb NOT NULL DEFAULT \'{}\', "groups" text array NOT NULL DEFAULT \'{}\', "disabled_at" TIMESTAMP WITH TIME ZONE, "delete_after" TIMESTAMP WITH TIME ZONE, "last_synced_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_5a7a02c20412299d198e097a8fe" PRIMARY KEY ("id"))',
+      'CREATE TABLE "accounts" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "version" integer NOT NULL, "tenant_id" uuid NOT NULL, "connection_id" uuid NOT NULL, "person_id" uuid NOT NULL, "external_id" character varying(512), "status" character varying(16) NOT NULL DEFAULT \'active\', "state_hash" character varying(64), "last_pushed" jsonb NOT NULL DEFAULT \'{}\', "groups" text array NOT NULL DEFAULT \'{}\', "disabled_at" TIMESTAMP WITH TIME ZONE, "delete_after" TIMESTAMP WITH TIME ZONE, "last_synced_at" TIMESTAMP WITH TIME ZONE, "last_seen_in_target_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_5a7a02c20412299d198e097a8fe" PRIMARY KEY ("id"))',
     );
     await queryRunner.query('CREATE INDEX "IDX_c1cce1e0d9cc2557038a7f639d" ON "accounts"  ("tenant_id") ');
     await queryRunner.query('CREATE INDEX "IDX_cecdd107ca499a5b3279f9f2ce" ON "accounts"  ("person_id") ');
@@ -231,6 +231,15 @@ export class Initial1795617035084 implements MigrationInterface {
       'CREATE INDEX "IDX_d8e17b332e07af95a152793df6" ON "sync_runs"  ("connection_id", "started_at") ',
     );
     await queryRunner.query(
+      'CREATE TABLE "target_records" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "version" integer NOT NULL, "tenant_id" uuid NOT NULL, "connection_id" uuid NOT NULL, "object_type" character varying(24) NOT NULL, "object_key" character varying(300) NOT NULL, "external_id" character varying(512), "state_hash" character varying(64), "last_pushed" jsonb NOT NULL DEFAULT \'{}\', CONSTRAINT "PK_0eb087ba8db7df977741875fe88" PRIMARY KEY ("id"))',
+    );
+    await queryRunner.query(
+      'CREATE INDEX "IDX_f53f17017dd1c280747b780b3e" ON "target_records"  ("tenant_id") ',
+    );
+    await queryRunner.query(
+      'CREATE UNIQUE INDEX "IDX_f8cd68170ce2d8fdd24986a6f1" ON "target_records"  ("connection_id", "object_type", "object_key") ',
+    );
+    await queryRunner.query(
       'CREATE TABLE "tenant_domains" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "version" integer NOT NULL, "tenant_id" uuid NOT NULL, "domain" character varying(253) NOT NULL, "include_subdomains" boolean NOT NULL DEFAULT false, CONSTRAINT "UQ_114ca3e45874f37ae9fef0ea6b5" UNIQUE ("domain"), CONSTRAINT "PK_5ade9ab3ed3d7eebef7a8ea5bdd" PRIMARY KEY ("id"))',
     );
     await queryRunner.query(
@@ -315,6 +324,9 @@ export class Initial1795617035084 implements MigrationInterface {
       'ALTER TABLE "role_rules" ADD CONSTRAINT "FK_e7d47723580483911e488ac65ba" FOREIGN KEY ("role_id") REFERENCES "roles"("id") ON DELETE CASCADE ON UPDATE NO ACTION',
     );
     await queryRunner.query(
+      'ALTER TABLE "target_records" ADD CONSTRAINT "FK_1cea75cc28f112afc666a143c86" FOREIGN KEY ("connection_id") REFERENCES "connections"("id") ON DELETE CASCADE ON UPDATE NO ACTION',
+    );
+    await queryRunner.query(
       'ALTER TABLE "tenant_domains" ADD CONSTRAINT "FK_3fb0c5327fd96e396af091cb99a" FOREIGN KEY ("tenant_id") REFERENCES "tenants"("id") ON DELETE CASCADE ON UPDATE NO ACTION',
     );
     await queryRunner.query(
@@ -327,6 +339,7 @@ export class Initial1795617035084 implements MigrationInterface {
       'ALTER TABLE "webauthn_credentials" DROP CONSTRAINT "FK_cba38ec6554f4f9c4ee4c47c49d"',
     );
     await queryRunner.query('ALTER TABLE "tenant_domains" DROP CONSTRAINT "FK_3fb0c5327fd96e396af091cb99a"');
+    await queryRunner.query('ALTER TABLE "target_records" DROP CONSTRAINT "FK_1cea75cc28f112afc666a143c86"');
     await queryRunner.query('ALTER TABLE "role_rules" DROP CONSTRAINT "FK_e7d47723580483911e488ac65ba"');
     await queryRunner.query(
       'ALTER TABLE "role_assignments" DROP CONSTRAINT "FK_ea83da32475dccf87b2702941bc"',
@@ -367,6 +380,9 @@ export class Initial1795617035084 implements MigrationInterface {
     await queryRunner.query('DROP TABLE "webauthn_credentials"');
     await queryRunner.query('DROP INDEX "public"."IDX_3fb0c5327fd96e396af091cb99"');
     await queryRunner.query('DROP TABLE "tenant_domains"');
+    await queryRunner.query('DROP INDEX "public"."IDX_f8cd68170ce2d8fdd24986a6f1"');
+    await queryRunner.query('DROP INDEX "public"."IDX_f53f17017dd1c280747b780b3e"');
+    await queryRunner.query('DROP TABLE "target_records"');
     await queryRunner.query('DROP INDEX "public"."IDX_d8e17b332e07af95a152793df6"');
     await queryRunner.query('DROP INDEX "public"."IDX_3b194bb77fb3f319951e38c066"');
     await queryRunner.query('DROP INDEX "public"."IDX_b774646e4bed4cd1f8b0d0d265"');

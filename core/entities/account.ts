@@ -57,4 +57,8 @@ export class Account extends BaseRecord {
 
   @Column({ type: 'timestamptz', nullable: true })
   lastSyncedAt!: Date | null;
+
+  /** When a full reconcile last saw the account in the target; one it stopped seeing is recreated. */
+  @Column({ type: 'timestamptz', nullable: true })
+  lastSeenInTargetAt!: Date | null;
 }

@@ -86,6 +86,13 @@ export class Connection extends BaseRecord {
   @Column({ type: 'text', nullable: true })
   webhookSecretSealed!: string | null;
 
+  /**
+   * Who gets an account in a target: only people holding an `account` entitlement for it (`entitled`, like
+   * Entra's "sync only assigned users"), or everyone the scope filter lets through (`all`).
+   */
+  @Column({ type: 'varchar', length: 16, default: 'entitled' })
+  accountScope!: 'entitled' | 'all';
+
   @Column({ type: 'boolean', default: true })
   enabled!: boolean;
 }

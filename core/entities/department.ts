@@ -30,6 +30,10 @@ export class Department extends BaseRecord {
   @Index()
   parentId!: string | null;
 
+  /** The parent's id in the source; resolved to `parentId` after a read (a child may arrive before its parent). */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  parentExternalId!: string | null;
+
   @ManyToOne(() => Department, { onDelete: 'SET NULL', nullable: true })
   @JoinColumn({ name: 'parent_id' })
   parent?: Relation<Department> | null;

@@ -23,6 +23,7 @@ import { SsoSession } from './sso-session.js';
 import { SyncEvent } from './sync-event.js';
 import { SyncRun } from './sync-run.js';
 import { Tenant } from './tenant.js';
+import { TargetRecord } from './target-record.js';
 import { TenantDomain } from './tenant-domain.js';
 import { WebauthnCredential } from './webauthn-credential.js';
 
@@ -51,6 +52,7 @@ export {
   SsoSession,
   SyncEvent,
   SyncRun,
+  TargetRecord,
   Tenant,
   TenantDomain,
   WebauthnCredential,
@@ -82,6 +84,7 @@ export const ENTITIES = [
   SsoSession,
   SyncEvent,
   SyncRun,
+  TargetRecord,
   Tenant,
   TenantDomain,
   WebauthnCredential,

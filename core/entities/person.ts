@@ -63,6 +63,10 @@ export class Person extends BaseRecord {
   @Index()
   managerId!: string | null;
 
+  /** The manager's id in the source; resolved to `managerId` once that person is in the directory too. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  managerExternalId!: string | null;
+
   @ManyToOne(() => Person, { onDelete: 'SET NULL', nullable: true })
   @JoinColumn({ name: 'manager_id' })
   manager?: Relation<Person> | null;

@@ -14,6 +14,13 @@ export interface SyncRunCounts {
   unchanged?: number;
   failed?: number;
   quarantined?: number;
+  /** Source runs: people who became leavers. Target runs: accounts found in the target and linked to a person. */
+  leavers?: number;
+  adopted?: number;
+  /** Target accounts no person maps to; left alone, never deleted. */
+  unmanaged?: number;
+  /** Actions recorded but not (yet) written: a dry run's plan, or a held run's disables and deletes. */
+  planned?: number;
 }
 
 /** One execution of a sync workflow, with its counts as they grow (the console shows progress from here). */
