@@ -13,7 +13,7 @@ export async function gatewayCommand(): Promise<void> {
   if (!config.databaseUrl)
     throw new ConfigError('DATABASE_URL', 'is not set (only `junction start` runs an embedded PostgreSQL)');
   const target = temporalTarget(config);
-  openVault(config, 'distributed');
+  const vault = openVault(config, 'distributed');
   const log = createLogger({ level: config.logLevel, name: 'junction-gateway' });
   const life = new Lifecycle(log);
   life.handleSignals();
@@ -25,6 +25,7 @@ export async function gatewayCommand(): Promise<void> {
     log,
     port: config.port,
     publicUrl: config.publicUrl,
+    vault,
   });
   life.add('gateway', gateway.stop);
 }

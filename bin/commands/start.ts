@@ -20,7 +20,7 @@ export async function startCommand(): Promise<void> {
   const life = new Lifecycle(log);
   life.handleSignals();
   try {
-    openVault(config, 'embedded');
+    const vault = openVault(config, 'embedded');
 
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
@@ -62,6 +62,7 @@ export async function startCommand(): Promise<void> {
       log,
       port: config.port,
       publicUrl: config.publicUrl,
+      vault,
     });
     life.add('gateway', gateway.stop);
 

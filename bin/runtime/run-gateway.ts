@@ -1,6 +1,7 @@
 import { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../../core/logger.js';
+import type { Vault } from '../../core/vault/vault.js';
 import { startGateway } from '../../gateway/server.js';
 import { ensureHousekeepingSchedule } from '../../workers/schedules.js';
 import { connectClient, type TemporalTarget } from '../../workers/temporal-connection.js';
@@ -12,6 +13,7 @@ export async function runGateway(options: {
   log: Logger;
   port: number;
   publicUrl: string;
+  vault: Vault;
 }): Promise<{ url: string; stop: () => Promise<void> }> {
   const connection = await connectClient(options.target);
   const client = new Client({ connection, namespace: options.target.namespace });
@@ -22,6 +24,7 @@ export async function runGateway(options: {
       temporal: { client, namespace: options.target.namespace, taskQueue: options.target.taskQueue },
       log: options.log,
       publicUrl: options.publicUrl,
+      vault: options.vault,
     },
     options.port,
   );

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { SyncRun } from '../../core/entities/index.js';
 import { createLogger } from '../../core/logger.js';
+import { Vault } from '../../core/vault/vault.js';
 import { startGateway, type RunningGateway } from '../../gateway/server.js';
 import { runHousekeepingNow } from '../../workers/client.js';
 import { createTestDatabase, type TestDatabase } from '../harness/database.js';
@@ -26,6 +28,7 @@ describe('housekeeping on the real Temporal dev server', () => {
         temporal: { client: temporal.client, namespace: temporal.namespace, taskQueue: temporal.taskQueue },
         log: createLogger({ level: 'silent' }),
         publicUrl: 'http://127.0.0.1',
+        vault: new Vault(randomBytes(32)),
       },
       0,
       '127.0.0.1',
@@ -81,6 +84,7 @@ describe('housekeeping on the real Temporal dev server', () => {
         },
         log: createLogger({ level: 'silent' }),
         publicUrl: 'http://127.0.0.1',
+        vault: new Vault(randomBytes(32)),
       },
       0,
       '127.0.0.1',
