@@ -161,7 +161,10 @@ export class Initial1795617035084 implements MigrationInterface {
       'CREATE TABLE "local_credentials" ("identity_id" uuid NOT NULL, "password_hash" text, "totp_secret_sealed" text, "totp_enabled" boolean NOT NULL DEFAULT false, "totp_last_step" bigint, "failed_attempts" integer NOT NULL DEFAULT \'0\', "locked_until" TIMESTAMP WITH TIME ZONE, "password_changed_at" TIMESTAMP WITH TIME ZONE, "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_f474ea46addfa274adc26b23a3e" PRIMARY KEY ("identity_id"))',
     );
     await queryRunner.query(
-      'CREATE TABLE "oidc_payloads" ("model" character varying(64) NOT NULL, "id" character varying(255) NOT NULL, "payload" jsonb NOT NULL, "grant_id" character varying(255), "uid" character varying(255), "user_code" character varying(255), "expires_at" TIMESTAMP WITH TIME ZONE, "consumed_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_d9486974390cddb7406abddf347" PRIMARY KEY ("model", "id"))',
+      'CREATE TABLE "oidc_payloads" ("model" character varying(64) NOT NULL, "id" character varying(255) NOT NULL, "payload" jsonb NOT NULL, "grant_id" character varying(255), "uid" character varying(255), "user_code" character varying(255), "account_id" character varying(255), "expires_at" TIMESTAMP WITH TIME ZONE, "consumed_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_d9486974390cddb7406abddf347" PRIMARY KEY ("model", "id"))',
+    );
+    await queryRunner.query(
+      'CREATE INDEX "IDX_a438910609f8baa0814d94caeb" ON "oidc_payloads"  ("account_id") WHERE account_id IS NOT NULL',
     );
     await queryRunner.query(
       'CREATE INDEX "IDX_6928f796f91397db54b37754a9" ON "oidc_payloads"  ("expires_at") ',
@@ -199,7 +202,7 @@ export class Initial1795617035084 implements MigrationInterface {
       'CREATE INDEX "IDX_c9698c9fc8fbb1a79337065144" ON "signing_keys"  ("purpose", "status") ',
     );
     await queryRunner.query(
-      'CREATE TABLE "sso_sessions" ("token_hash" character varying(64) NOT NULL, "tenant_id" uuid NOT NULL, "person_id" uuid, "identity_id" uuid, "provider_id" uuid, "amr" text array NOT NULL DEFAULT \'{}\', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "last_seen_at" TIMESTAMP WITH TIME ZONE NOT NULL, "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "revoked_at" TIMESTAMP WITH TIME ZONE, "ip" character varying(64), "user_agent" character varying(512), CONSTRAINT "PK_120c5f85f4828832dca11c9bffb" PRIMARY KEY ("token_hash"))',
+      'CREATE TABLE "sso_sessions" ("token_hash" character varying(64) NOT NULL, "session_ref" character varying(64) NOT NULL, "tenant_id" uuid NOT NULL, "person_id" uuid, "identity_id" uuid, "provider_id" uuid, "amr" text array NOT NULL DEFAULT \'{}\', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "last_seen_at" TIMESTAMP WITH TIME ZONE NOT NULL, "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "revoked_at" TIMESTAMP WITH TIME ZONE, "ip" character varying(64), "user_agent" character varying(512), CONSTRAINT "UQ_996dc3d1284c8ce6ee892771b0a" UNIQUE ("session_ref"), CONSTRAINT "PK_120c5f85f4828832dca11c9bffb" PRIMARY KEY ("token_hash"))',
     );
     await queryRunner.query(
       'CREATE INDEX "IDX_8b9ec03b8819657d9b3afa1254" ON "sso_sessions"  ("expires_at") ',
@@ -408,6 +411,7 @@ export class Initial1795617035084 implements MigrationInterface {
     await queryRunner.query('DROP INDEX "public"."IDX_f2f67fe32117d45d6487f7c4a7"');
     await queryRunner.query('DROP INDEX "public"."IDX_228877072ae62305db7ce53ad4"');
     await queryRunner.query('DROP INDEX "public"."IDX_6928f796f91397db54b37754a9"');
+    await queryRunner.query('DROP INDEX "public"."IDX_a438910609f8baa0814d94caeb"');
     await queryRunner.query('DROP TABLE "oidc_payloads"');
     await queryRunner.query('DROP TABLE "local_credentials"');
     await queryRunner.query('DROP INDEX "public"."IDX_965652454d27c0e7ccd82aacbd"');

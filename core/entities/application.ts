@@ -26,6 +26,10 @@ export interface SamlServiceProviderSettings {
   signResponses?: boolean;
   encryptAssertions?: boolean;
   wantAuthnRequestsSigned?: boolean;
+  /** IdP-initiated sign-in (from the launcher) is off unless the SP says it accepts unsolicited responses. */
+  allowIdpInitiated?: boolean;
+  /** URLs (or URL prefixes ending in `/`) a RelayState may name in an IdP-initiated sign-in. */
+  relayStateUrls?: string[];
 }
 
 /** A downstream app that trusts Junction for sign-in (an OIDC client or a SAML SP). */

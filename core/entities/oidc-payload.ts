@@ -9,6 +9,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Index(['uid'], { where: 'uid IS NOT NULL' })
 @Index(['userCode'], { where: 'user_code IS NOT NULL' })
 @Index(['expiresAt'])
+@Index(['accountId'], { where: 'account_id IS NOT NULL' })
 export class OidcPayload {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   model!: string;
@@ -27,6 +28,10 @@ export class OidcPayload {
 
   @Column({ type: 'varchar', length: 255, nullable: true })
   userCode!: string | null;
+
+  /** The person a Session / Grant / token belongs to, so a leaver's sessions and grants are found by index. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  accountId!: string | null;
 
   @Column({ type: 'timestamptz', nullable: true })
   expiresAt!: Date | null;

@@ -3,6 +3,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm'
 /**
  * A key Junction signs with (OIDC tokens, SAML assertions). The private part is sealed by the vault.
  * `active` signs; `retiring` no longer signs but is still published until tokens it signed have expired.
+ * Purpose `cookie` holds a symmetric secret (cookie signatures, CSRF tokens) that every gateway replica shares;
+ * it is never published.
  */
 @Entity({ name: 'signing_keys' })
 @Index(['purpose', 'status'])
@@ -11,7 +13,7 @@ export class SigningKey {
   kid!: string;
 
   @Column({ type: 'varchar', length: 16 })
-  purpose!: 'oidc' | 'saml';
+  purpose!: 'oidc' | 'saml' | 'cookie';
 
   @Column({ type: 'varchar', length: 16 })
   alg!: string;

@@ -11,6 +11,13 @@ export class SsoSession {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   tokenHash!: string;
 
+  /**
+   * A second random id that may leave the gateway (SAML SessionIndex, audit, admin views) without revealing
+   * anything that opens the session.
+   */
+  @Column({ type: 'varchar', length: 64, unique: true })
+  sessionRef!: string;
+
   @Column({ type: 'uuid' })
   tenantId!: string;
 
