@@ -19,6 +19,10 @@ export class AuditEvent {
   @Column({ type: 'varchar', length: 255, nullable: true })
   actorId!: string | null;
 
+  /** The actor as a person reads it (email, token name) at the time, so the log stays readable after deletions. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  actorLabel!: string | null;
+
   @Column({ type: 'varchar', length: 100 })
   action!: string;
 

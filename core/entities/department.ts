@@ -47,6 +47,10 @@ export class Department extends BaseRecord {
   @Column({ type: 'varchar', length: 16, default: 'active' })
   status!: 'active' | 'deleted';
 
+  /** Fields an admin set by hand (name, code, costCenter, managerPersonId…); they win over the source's values. */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  overrides!: Record<string, unknown>;
+
   @Column({ type: 'varchar', length: 64, nullable: true })
   sourceHash!: string | null;
 

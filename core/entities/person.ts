@@ -102,6 +102,13 @@ export class Person extends BaseRecord {
   @Column({ type: 'jsonb', default: () => "'{}'" })
   attributes!: Record<string, unknown>;
 
+  /**
+   * Fields an admin set by hand (column name → value), which win over what the source says: the admin API writes
+   * them onto the columns at once, and a source sync must apply them again on top of the mapped record.
+   */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  overrides!: Record<string, unknown>;
+
   /** Hash of the mapped source record last written; an unchanged hash means the sync writes nothing. */
   @Column({ type: 'varchar', length: 64, nullable: true })
   sourceHash!: string | null;

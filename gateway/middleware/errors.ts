@@ -19,6 +19,9 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
           title: error.publicMessage,
           status: error.status,
           code: error.code,
+          detail: error.publicMessage,
+          instance: req.originalUrl.split('?')[0],
+          ...publicExtensions(error),
         });
       return;
     }
@@ -57,4 +60,10 @@ function bodyParserStatus(error: unknown): number | undefined {
   return typeof e.status === 'number' && e.status >= 400 && e.status < 500 && typeof e.type === 'string'
     ? e.status
     : undefined;
+}
+
+/** Errors may carry extra public members (validation errors per field, the current ETag): see gateway/api. */
+function publicExtensions(error: JunctionError): Record<string, unknown> {
+  const withExtensions = error as JunctionError & { problemExtensions?: () => Record<string, unknown> };
+  return typeof withExtensions.problemExtensions === 'function' ? withExtensions.problemExtensions() : {};
 }
