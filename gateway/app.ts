@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { adminApi, API_BASE } from './api/index.js';
 import type { GatewayDeps } from './deps.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { errorHandler, notFound } from './middleware/errors.js';
@@ -14,6 +15,7 @@ export function createApp(deps: GatewayDeps, metrics: Metrics = createMetrics())
   app.use(requestMetrics(metrics));
   app.use(healthRoutes(deps));
   app.use(metricsRoutes(metrics));
+  app.use(API_BASE, adminApi(deps));
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;
