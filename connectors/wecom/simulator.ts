@@ -1,0 +1,328 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { FaultInjector, type FaultSettings } from '../kit/simulator/fault-injector.js';
+import { TokenStore } from '../kit/simulator/token-store.js';
+import { ERRMSG, Errcode } from './api/errcodes.js';
+import { departmentEndpoints } from './sim/department-endpoints.js';
+import { DepartmentTree } from './sim/department-tree.js';
+import { isRefusal, type CorpState, type Endpoint } from './sim/endpoint.js';
+import {
+  DOCUMENTED_FREQUENCY_LIMITS,
+  FrequencyLimiter,
+  type FrequencyLimits,
+} from './sim/frequency-limit.js';
+import { MemberStore } from './sim/member-store.js';
+import { seedCorp } from './sim/seed.js';
+import { userEndpoints } from './sim/user-endpoints.js';
+
+/**
+ * Which kind of secret a token was issued for (服务端API-开发指南-获取access_token, 术语说明-secret):
+ * `contacts` is the Contacts Sync (通讯录同步) secret with API editing on; `contacts_readonly` the same secret
+ * with editing off; `app` a self-built application's secret, which may not edit contacts nor call list_id.
+ */
+export type SecretKind = 'contacts' | 'contacts_readonly' | 'app';
+
+export interface WeComSimulatorOptions {
+  corpId?: string;
+  corpName?: string;
+  /** secret → kind. Default: one Contacts Sync secret, `sim-contacts-secret`. */
+  secrets?: Record<string, SecretKind>;
+  /** Members to seed (with a matching department tree). Default 0: just the root department. */
+  people?: number;
+  seed?: number;
+  faults?: Partial<FaultSettings>;
+  /** Default: the documented 10,000 per minute and 150,000 per hour per API. */
+  frequency?: Partial<FrequencyLimits>;
+  /** 企业可信IP: when set, calls from other addresses get errcode 60020. */
+  trustedIps?: string[];
+  /** Custom attributes defined in the admin console (others are ignored on write, as WeCom does). */
+  extattrNames?: string[];
+  /** 企业邮箱 enabled (biz_mail honoured). Default false. */
+  bizMail?: boolean;
+  /** 多语言 enabled (name_en honoured). Default false. */
+  multilingual?: boolean;
+  /** Keep every exchange in `exchanges` (for tests that check traffic against the vendor's field lists). */
+  record?: boolean;
+}
+
+export interface Exchange {
+  method: string;
+  /** Below /cgi-bin, e.g. `/user/create`. */
+  api: string;
+  query: Record<string, string | undefined>;
+  body: unknown;
+  status: number;
+  response: unknown;
+}
+
+export const DEFAULT_CORP_ID = 'ww0000000000000001';
+export const DEFAULT_SECRET = 'sim-contacts-secret';
+const MAX_RECORDED = 20_000;
+
+/**
+ * A WeCom (企业微信) contacts API that behaves as developer.work.weixin.qq.com documents it: the same paths under
+ * /cgi-bin, methods, JSON bodies and field names, `errcode`/`errmsg` in HTTP-200 bodies, access tokens from
+ * `gettoken` that expire (42001) and can be revoked (40014), cursor paging of `user/list_id`, the documented
+ * frequency limit answered with 45009, and the tree and member rules (60003, 60005, 60102, 60104 …). The kit's
+ * fault knobs add latency, 5xx bursts and injected 45009s. State is in memory and open to tests.
+ */
+export class WeComSimulator {
+  readonly app: express.Express;
+  readonly corpId: string;
+  readonly tree: DepartmentTree;
+  readonly members: MemberStore;
+  readonly faults: FaultInjector;
+  readonly tokens: TokenStore<SecretKind>;
+  readonly frequency: FrequencyLimiter;
+  readonly exchanges: Exchange[] = [];
+  /** Calls per API (`/user/get` → n), injected faults included. */
+  readonly calls = new Map<string, number>();
+  recording: boolean;
+  trustedIps: string[] | undefined;
+  private readonly secrets: Record<string, SecretKind>;
+  private readonly currentToken = new Map<string, { token: string; expiresAt: number }>();
+  private server: Server | undefined;
+
+  constructor(options: WeComSimulatorOptions = {}) {
+    this.corpId = options.corpId ?? DEFAULT_CORP_ID;
+    this.secrets = options.secrets ?? { [DEFAULT_SECRET]: 'contacts' };
+    this.recording = options.record ?? false;
+    this.trustedIps = options.trustedIps;
+    this.members = new MemberStore(() => this.tree, {
+      extattrNames: new Set(options.extattrNames ?? ['工号', '成本中心']),
+      bizMail: options.bizMail ?? false,
+    });
+    this.tree = new DepartmentTree(options.corpName ?? '模拟企业', (id) => this.members.memberCount(id));
+    if (options.people)
+      seedCorp(this.tree, this.members, { people: options.people, seed: options.seed ?? 1 });
+    this.faults = new FaultInjector(options.faults, {
+      seed: options.seed ?? 42,
+      responders: {
+        // WeCom limits in a 200 body, never with HTTP 429 (附录-访问频率限制).
+        tooManyRequests: (_req, res) => this.reply(res, Errcode.apiFrequencyLimit),
+        serverError: (_req, res, status) => {
+          res.status(status).type('text/html').send(`<html><body><h1>${status}</h1>nginx</body></html>`);
+        },
+      },
+    });
+    this.tokens = new TokenStore<SecretKind>(() => this.faults.settings.tokenTtlSeconds);
+    this.frequency = new FrequencyLimiter({ ...DOCUMENTED_FREQUENCY_LIMITS, ...options.frequency });
+    this.app = this.buildApp(options);
+  }
+
+  get corp(): CorpState {
+    return { tree: this.tree, members: this.members };
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      const server = this.app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve()));
+      this.server = server;
+    });
+    return this.url;
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    if (!address) throw new Error('the WeCom simulator is not listening');
+    return `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Expires every token issued so far: the next call with one gets 42001. */
+  expireTokens(): void {
+    this.tokens.expireAll();
+  }
+
+  /** "企业微信可能会出于运营需要，提前使access_token失效": the next call with a current token gets 40014. */
+  revokeTokens(): void {
+    for (const { token } of this.currentToken.values()) this.tokens.revoke(token);
+    this.currentToken.clear();
+  }
+
+  private buildApp(options: WeComSimulatorOptions): express.Express {
+    const app = express();
+    app.disable('x-powered-by');
+    app.use(this.record);
+    app.use('/_sim', express.json(), this.controlRoutes());
+    app.use('/cgi-bin', this.count, this.checkIp, this.faults.middleware());
+    app.use('/cgi-bin', express.json({ type: () => true, limit: '2mb' }));
+    // 服务端API-开发指南-获取access_token: GET /cgi-bin/gettoken?corpid=ID&corpsecret=SECRET
+    app.get('/cgi-bin/gettoken', (req, res) => this.getToken(req, res));
+    for (const endpoint of [
+      ...userEndpoints,
+      ...departmentEndpoints({ multilingual: options.multilingual ?? false }),
+    ]) {
+      app.all(`/cgi-bin${endpoint.path}`, (req, res) => this.serve(endpoint, req, res));
+    }
+    app.use((_req, res) => {
+      res.status(404).type('text/html').send('<html><body><h1>404 Not Found</h1></body></html>');
+    });
+    // A body that is not JSON: "如果请求的参数不符合json规范…" — WeCom answers 47001.
+    app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+      if (res.headersSent) return next(error);
+      if (error instanceof SyntaxError || (error as { type?: string }).type === 'entity.parse.failed') {
+        return this.reply(res, Errcode.badJson);
+      }
+      return next(error);
+    });
+    return app;
+  }
+
+  private getToken(req: Request, res: Response): void {
+    const corpid = queryOf(req).corpid;
+    const secret = queryOf(req).corpsecret;
+    if (!corpid) return this.reply(res, Errcode.missingCorpId);
+    if (!secret) return this.reply(res, Errcode.missingSecret);
+    if (corpid !== this.corpId) return this.reply(res, Errcode.invalidCorpId);
+    const kind = this.secrets[secret];
+    if (!kind) return this.reply(res, Errcode.invalidSecret);
+    if (!this.frequency.admit('/gettoken')) return this.reply(res, Errcode.apiFrequencyLimit);
+    // "有效期内重复获取返回相同结果，过期后获取会返回新的access_token"
+    const current = this.currentToken.get(secret);
+    const now = Date.now();
+    if (current && current.expiresAt > now && this.tokens.verify(current.token).ok) {
+      this.send(res, {
+        access_token: current.token,
+        expires_in: Math.ceil((current.expiresAt - now) / 1000),
+      });
+      return;
+    }
+    const issued = this.tokens.issue(kind);
+    this.currentToken.set(secret, { token: issued.token, expiresAt: now + issued.expiresInSeconds * 1000 });
+    this.send(res, { access_token: issued.token, expires_in: issued.expiresInSeconds });
+  }
+
+  private serve(endpoint: Endpoint, req: Request, res: Response): void {
+    if (req.method !== endpoint.method) {
+      return this.reply(res, endpoint.method === 'GET' ? Errcode.requiresGet : Errcode.requiresPost);
+    }
+    const query = queryOf(req);
+    if (!query.access_token) return this.reply(res, Errcode.missingAccessToken);
+    const check = this.tokens.verify(query.access_token);
+    if (!check.ok) {
+      return this.reply(
+        res,
+        check.reason === 'expired' ? Errcode.accessTokenExpired : Errcode.invalidAccessToken,
+      );
+    }
+    if (
+      (endpoint.write && check.subject !== 'contacts') ||
+      (endpoint.contactsOnly && check.subject === 'app')
+    ) {
+      return this.reply(res, Errcode.apiForbidden);
+    }
+    if (!this.frequency.admit(endpoint.path)) return this.reply(res, Errcode.apiFrequencyLimit);
+    const body = isPlainObject(req.body) ? req.body : {};
+    const result = endpoint.handle(this.corp, { query, body });
+    if (isRefusal(result)) return this.reply(res, result.errcode, result.errmsg);
+    this.send(res, result.fields, result.errmsg);
+  }
+
+  /** An error answer: HTTP 200, errcode and errmsg in the body (全局错误码). */
+  private reply(res: Response, errcode: number, errmsg?: string): void {
+    const text = errmsg ?? ERRMSG[errcode] ?? 'error';
+    res.status(200).json({
+      errcode,
+      errmsg: `${text}, hint: [${hint()}], more info at https://open.work.weixin.qq.com/devtool/query?e=${errcode}`,
+    });
+  }
+
+  private send(res: Response, fields: Record<string, unknown>, errmsg = 'ok'): void {
+    res.status(200).json({ errcode: 0, errmsg, ...fields });
+  }
+
+  private readonly count = (req: Request, _res: Response, next: NextFunction): void => {
+    this.calls.set(req.path, (this.calls.get(req.path) ?? 0) + 1);
+    next();
+  };
+
+  private readonly checkIp = (req: Request, res: Response, next: NextFunction): void => {
+    const address = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    if (this.trustedIps && !this.trustedIps.includes(address)) {
+      return this.reply(res, Errcode.ipNotAllowed, `not allow to access from your ip, from ip: ${address}`);
+    }
+    next();
+  };
+
+  private readonly record = (req: Request, res: Response, next: NextFunction): void => {
+    if (!this.recording || !req.path.startsWith('/cgi-bin/')) return next();
+    const json = res.json.bind(res);
+    res.json = (response: unknown) => {
+      if (this.exchanges.length < MAX_RECORDED) {
+        this.exchanges.push({
+          method: req.method,
+          api: req.path.slice('/cgi-bin'.length),
+          query: queryOf(req),
+          body: req.body as unknown,
+          status: res.statusCode,
+          response,
+        });
+      }
+      return json(response);
+    };
+    next();
+  };
+
+  /** /_sim/…: knobs for `junction simulate` users and for tests over HTTP; never faulted or counted. */
+  private controlRoutes(): express.Router {
+    const router = express.Router();
+    router.get('/stats', (_req, res) => {
+      res.json({
+        departments: this.tree.size,
+        members: this.members.size,
+        calls: Object.fromEntries(this.calls),
+        faults: this.faults.stats,
+        frequencyBlocked: this.frequency.blocked,
+      });
+    });
+    router.post('/faults', (req, res) => {
+      this.faults.set(isPlainObject(req.body) ? (req.body as Partial<FaultSettings>) : {});
+      res.json(this.faults.settings);
+    });
+    router.post('/tokens/expire', (_req, res) => {
+      this.expireTokens();
+      res.json({ expired: true });
+    });
+    router.post('/tokens/revoke', (_req, res) => {
+      this.revokeTokens();
+      res.json({ revoked: true });
+    });
+    router.post('/users/:userid/activate', (req, res) => {
+      res.status(this.members.activate(String(req.params.userid)) ? 200 : 404).json({});
+    });
+    return router;
+  }
+}
+
+export function createWeComSimulator(options: WeComSimulatorOptions = {}): WeComSimulator {
+  return new WeComSimulator(options);
+}
+
+function queryOf(req: Request): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(req.query as Record<string, unknown>)) {
+    const first = Array.isArray(value) ? (value as unknown[])[0] : value;
+    if (typeof first === 'string') out[key] = first;
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+let hintCounter = 0;
+/** WeCom appends a request id ("hint: [1636945471_206_…]") to every errmsg. */
+function hint(): string {
+  hintCounter += 1;
+  return `${Math.floor(Date.now() / 1000)}_${hintCounter}_sim`;
+}
