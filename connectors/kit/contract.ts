@@ -242,3 +242,43 @@ export interface ConnectorDefinition<
   rateLimit: RateLimit;
   create(ctx: ConnectorContext<z.infer<Schema>>): ConnectorInstance<C>;
 }
+
+/** Every capability's interface at once; `Partial` of it is what an erased instance may have. */
+export type AllCapabilities = UnionToIntersection<ConnectorCapabilities[CapabilityName]>;
+
+/** The methods each capability adds to an instance (the conformance suite checks a definition declares honestly). */
+export const CAPABILITY_METHODS = {
+  check: ['check'],
+  readPeople: ['readPeople'],
+  readDepartments: ['readDepartments'],
+  listAccounts: ['listAccounts', 'findAccount'],
+  listGroups: ['listGroups'],
+  writeAccounts: ['createAccount', 'updateAccount', 'disableAccount', 'deleteAccount'],
+  writeDepartments: ['upsertDepartment', 'deleteDepartment'],
+  writeGroupMembers: ['setGroupMembers'],
+  writeEmployeeRecords: ['upsertEmployeeRecord'],
+  verifyWebhook: ['verifyWebhook'],
+} as const satisfies { [K in CapabilityName]: readonly (keyof ConnectorCapabilities[K])[] };
+
+/** An instance whose capabilities are known only at run time (opened from a Connection row). */
+export type AnyConnectorInstance = Checkable & Partial<AllCapabilities> & { close?(): Promise<void> };
+
+/**
+ * Any connector definition with its config and capability types erased: what the registry holds and what
+ * lookups by id return. Every `ConnectorDefinition<Id, …>` is assignable to `RegisteredConnector<Id>`.
+ */
+export interface RegisteredConnector<Id extends string = string> extends Omit<
+  ConnectorDefinition<Id>,
+  'create' | 'capabilities'
+> {
+  capabilities: readonly CapabilityName[];
+  /** Call with a config parsed by `configSchema` (see open-connector.ts); erased here, hence `never`. */
+  create(ctx: ConnectorContext<never>): AnyConnectorInstance;
+}
+
+/** Makes a definition with its types checked where it is written: `defineConnector({ … })`. */
+export function defineConnector<Id extends string, Schema extends z.ZodObject, C extends CapabilityName>(
+  definition: ConnectorDefinition<Id, Schema, C>,
+): ConnectorDefinition<Id, Schema, C> {
+  return definition;
+}
