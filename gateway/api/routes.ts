@@ -1,8 +1,33 @@
 import type { ApiRoute } from './http/route.js';
+import { accountRoutes } from './resources/accounts.js';
+import { adminGrantRoutes } from './resources/admin-grants.js';
+import { apiTokenRoutes } from './resources/api-tokens.js';
+import { approvalRoutes } from './resources/approvals.js';
+import { auditEventRoutes } from './resources/audit-events.js';
+import { departmentRoutes } from './resources/departments.js';
 import { domainRoutes } from './resources/domains.js';
+import { entitlementRoutes } from './resources/entitlements.js';
+import { groupRoutes } from './resources/groups.js';
+import { peopleRoutes } from './resources/people.js';
+import { roleRoutes } from './resources/roles.js';
+import { syncRunRoutes } from './resources/sync-runs.js';
 import { tenantRoutes } from './resources/tenants.js';
 
 /** Every admin API operation, in the order the OpenAPI document lists them. */
 export function allRoutes(): ApiRoute[] {
-  return [...tenantRoutes, ...domainRoutes];
+  return [
+    ...tenantRoutes,
+    ...domainRoutes,
+    ...roleRoutes,
+    ...entitlementRoutes,
+    ...peopleRoutes,
+    ...departmentRoutes,
+    ...groupRoutes,
+    ...accountRoutes,
+    ...syncRunRoutes,
+    ...approvalRoutes,
+    ...auditEventRoutes,
+    ...adminGrantRoutes,
+    ...apiTokenRoutes,
+  ];
 }

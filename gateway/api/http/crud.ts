@@ -13,7 +13,8 @@ import { IdParams, listQuery, pageOf } from './schemas.js';
 /** What every tenant-scoped configurable object has. */
 export interface ScopedRecord extends ObjectLiteral {
   id: string;
-  version: number;
+  /** Absent on append-only records (sync runs), which then carry no ETag. */
+  version?: number;
 }
 
 export interface ResourceContext {
@@ -22,6 +23,8 @@ export interface ResourceContext {
   req: Request;
   ip: string | null;
   deps: RouteContext<unknown, unknown, unknown>['deps'];
+  /** Values shown once in the create response (a generated secret or token), never stored in the clear. */
+  revealOnce: Record<string, unknown>;
 }
 
 /**
@@ -55,11 +58,14 @@ export interface ResourceSpec<E extends ScopedRecord, O, C = never, U = never> {
   create?: {
     permission: Permission;
     body: z.ZodType<C>;
-    /** The tenant the new object belongs to (checked against the caller's grants before `build`). */
-    tenantOf(body: C): string;
+    /**
+     * The tenant the new object belongs to, checked against the caller's grants before `build`. Objects whose
+     * tenant follows from a reference (an entitlement's role) leave it out and check in `build`.
+     */
+    tenantOf?(body: C): string;
     build(body: C, ctx: ResourceContext): Promise<Partial<E>> | Partial<E>;
     /** After insert, in the same transaction: seal secrets with the new id, and so on. */
-    afterInsert?(entity: E, body: C, ctx: ResourceContext): Promise<Record<string, unknown> | undefined>;
+    afterInsert?(entity: E, body: C, ctx: ResourceContext): Promise<void>;
     /** Extra response schema members shown once (a generated secret). */
     onceOutput?: z.ZodType;
   };
@@ -98,6 +104,7 @@ export function resourceRoutes<E extends ScopedRecord, O, C, U>(spec: ResourceSp
     req: ctx.req,
     ip: ctx.ip,
     deps: ctx.deps,
+    revealOnce: {},
   });
 
   routes.push(
@@ -150,7 +157,7 @@ export function resourceRoutes<E extends ScopedRecord, O, C, U>(spec: ResourceSp
         return {
           status: 200,
           body: await spec.present(entity, context(ctx, manager)),
-          headers: { ETag: etagOf(entity.version) },
+          headers: entity.version === undefined ? undefined : { ETag: etagOf(entity.version) },
         };
       },
     }),
@@ -171,14 +178,13 @@ export function resourceRoutes<E extends ScopedRecord, O, C, U>(spec: ResourceSp
         responses: { 201: { description: 'Created', schema: createdSchema, etag: true } },
         handle: async (ctx) => {
           const body = ctx.body as C;
-          const tenantId = create.tenantOf(body);
-          ctx.principal.assertCan(create.permission, tenantId, 'Tenant');
+          if (create.tenantOf) ctx.principal.assertCan(create.permission, create.tenantOf(body), 'Tenant');
           return ctx.deps.dataSource.transaction(async (manager) => {
             const resourceCtx = context(ctx, manager);
             const repo = manager.getRepository(spec.entity);
             const built = await create.build(body, resourceCtx);
             const saved = (await repo.save(repo.create(built as E))) as E;
-            const once = (await create.afterInsert?.(saved, body, resourceCtx)) ?? {};
+            await create.afterInsert?.(saved, body, resourceCtx);
             const fresh = await repo.findOneByOrFail({ id: saved.id } as never);
             const output = await spec.present(fresh, resourceCtx);
             await recordAudit(manager, {
@@ -193,8 +199,11 @@ export function resourceRoutes<E extends ScopedRecord, O, C, U>(spec: ResourceSp
             });
             return {
               status: 201,
-              body: { ...(output as object), ...once },
-              headers: { ETag: etagOf(fresh.version), Location: `${ctx.req.baseUrl}${base}/${fresh.id}` },
+              body: { ...(output as object), ...resourceCtx.revealOnce },
+              headers: {
+                ETag: etagOf(fresh.version ?? 0),
+                Location: `${ctx.req.baseUrl}${base}/${fresh.id}`,
+              },
             };
           });
         },
@@ -228,7 +237,7 @@ export function resourceRoutes<E extends ScopedRecord, O, C, U>(spec: ResourceSp
               true,
             );
             ctx.principal.assertCan(update.permission, spec.tenantOf(entity), spec.title);
-            assertIfMatch(ctx.req, entity.version);
+            assertIfMatch(ctx.req, entity.version ?? 0);
             const before = await spec.present(entity, resourceCtx);
             const snapshot = { ...entity };
             await update.apply(entity, ctx.body as U, resourceCtx);
@@ -248,7 +257,7 @@ export function resourceRoutes<E extends ScopedRecord, O, C, U>(spec: ResourceSp
               ip: ctx.ip,
               userAgent: ctx.req.header('user-agent') ?? null,
             });
-            return { status: 200, body: after, headers: { ETag: etagOf(fresh.version) } };
+            return { status: 200, body: after, headers: { ETag: etagOf(fresh.version ?? 0) } };
           }),
       }),
     );
@@ -279,7 +288,7 @@ export function resourceRoutes<E extends ScopedRecord, O, C, U>(spec: ResourceSp
               true,
             );
             ctx.principal.assertCan(remove.permission, spec.tenantOf(entity), spec.title);
-            assertIfMatch(ctx.req, entity.version);
+            assertIfMatch(ctx.req, entity.version ?? 0);
             const before = await spec.present(entity, resourceCtx);
             await remove.beforeDelete?.(entity, resourceCtx);
             await manager.getRepository(spec.entity).delete({ id: entity.id } as never);

@@ -21,21 +21,22 @@ export const Name = z.string().trim().min(1).max(200);
 export const QueryBoolean = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 /** The base of every list's query: page size, cursor and sort (each list adds its own filters). */
-export function listQuery<const K extends string>(
+export function listQuery<const K extends string, F extends z.ZodRawShape = Record<never, never>>(
   sortKeys: readonly [K, ...K[]],
   defaultSort: K | `-${K}`,
-  filters: z.ZodRawShape = {},
+  filters?: F,
 ) {
   const sorts = sortKeys.flatMap((key) => [key, `-${key}`]) as [string, ...string[]];
-  return z.object({
-    limit: z.coerce.number().int().min(1).max(200).default(50).describe('Page size (1–200)'),
-    cursor: z.string().min(1).max(600).optional().describe('From the previous page’s `nextCursor`'),
-    sort: z
-      .enum(sorts)
-      .default(defaultSort)
-      .describe('Sort key; a leading `-` sorts descending. Ties are broken by id, so paging is stable.'),
-    ...filters,
-  });
+  return z
+    .object({
+      limit: z.coerce.number().int().min(1).max(200).default(50).describe('Page size (1–200)'),
+      cursor: z.string().min(1).max(600).optional().describe('From the previous page’s `nextCursor`'),
+      sort: z
+        .enum(sorts)
+        .default(defaultSort)
+        .describe('Sort key; a leading `-` sorts descending. Ties are broken by id, so paging is stable.'),
+    })
+    .extend((filters ?? {}) as F);
 }
 
 export function pageOf<T extends z.ZodType>(item: T, id: string) {
