@@ -465,7 +465,7 @@ describe('paging and sorting (RFC 7644 §3.4.2.3, §3.4.2.4)', () => {
   let pagedBase: string;
   beforeAll(async () => {
     paged = new ScimSimulator({ credentials: { bearerTokens: [TOKEN] }, features: { maxResults: 50 } });
-    paged.seed({ users: 120, groups: 3, seed: 7 });
+    paged.seed({ people: 120, divisionGroups: true, seed: 7 });
     pagedBase = await paged.listen();
   });
   afterAll(async () => {
@@ -560,7 +560,7 @@ describe('provider variants and faults', () => {
 
   it('seeds 100,000 users and still answers indexed lookups and deep pages', async () => {
     const big = new ScimSimulator({ credentials: { bearerTokens: [TOKEN] } });
-    big.seed({ users: 100_000, seed: 3 });
+    big.seed({ people: 100_000, seed: 3 });
     const bigBase = await big.listen();
     try {
       const headers = { authorization: `Bearer ${TOKEN}` };
@@ -572,7 +572,7 @@ describe('provider variants and faults', () => {
         Resources: { externalId: string; userName: string }[];
       };
       expect(last).toMatchObject({ totalResults: 100_000, itemsPerPage: 11 });
-      expect(last.Resources.at(-1)?.externalId).toBe('seed-100000');
+      expect(last.Resources.at(-1)?.externalId).toBe('E100000');
       const filter = encodeURIComponent(`userName eq "${last.Resources[0]?.userName.toUpperCase() ?? ''}"`);
       const found = (await (await fetch(`${bigBase}/Users?filter=${filter}`, { headers })).json()) as {
         totalResults: number;

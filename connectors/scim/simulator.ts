@@ -1,13 +1,16 @@
-import type { Server } from 'node:http';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { FaultInjector, type FaultSettings } from '../kit/simulator/fault-injector.js';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { type FaultSettings } from '../kit/simulator/fault-injector.js';
+import { SimulatorServer } from '../kit/simulator/simulator-server.js';
 import { TokenStore } from '../kit/simulator/token-store.js';
-import { ScimProtocolError, sendScimError } from './simulator/protocol-error.js';
-import { type ProviderFeatures } from './simulator/discovery.js';
-import { scimRoutes } from './simulator/routes.js';
-import { ScimStore } from './simulator/store.js';
 import { simulatorAuth, tokenEndpoint, type SimulatorCredentials } from './simulator/auth.js';
+import { type ProviderFeatures } from './simulator/discovery.js';
+import { ScimProtocolError, sendScimError } from './simulator/protocol-error.js';
+import { scimRoutes } from './simulator/routes.js';
 import { seedUsers, type SeedOptions } from './simulator/seed.js';
+import { ScimStore } from './simulator/store.js';
+
+export type { SimulatorCredentials } from './simulator/auth.js';
+export type { ProviderFeatures } from './simulator/discovery.js';
 
 export interface ScimSimulatorOptions {
   /** Where the SCIM endpoints live. Default `/scim/v2` (vendors use `/scim/v2`, `/api/scim/v2`, `/v2`…). */
@@ -15,7 +18,7 @@ export interface ScimSimulatorOptions {
   credentials?: SimulatorCredentials;
   features?: Partial<ProviderFeatures>;
   faults?: Partial<FaultSettings>;
-  /** Seeds the fault sequence (and nothing else): the same seed replays the same 429s. */
+  /** Seeds the fault sequence: the same seed replays the same random 429s. */
   faultSeed?: number;
 }
 
@@ -33,17 +36,15 @@ export const DEFAULT_CREDENTIALS: SimulatorCredentials = { bearerTokens: ['scim-
 /**
  * A SCIM 2.0 service provider (RFC 7643, RFC 7644) for the `scim` connector's tests, benchmarks and for
  * `junction simulate scim`: discovery endpoints, Users and Groups with filters, sorting, index paging, PATCH,
- * ETags and RFC 7644 §3.12 error bodies, behind bearer / basic / OAuth client-credentials authentication and the
- * kit's fault injector (latency, 429 with Retry-After, 5xx bursts, token expiry).
+ * ETags and RFC 7644 §3.12 error bodies, behind bearer / basic / OAuth client-credentials authentication, on the
+ * kit's SimulatorServer (fault knobs: latency, 429 with Retry-After, 5xx bursts, token expiry).
  */
 export class ScimSimulator {
   readonly store = new ScimStore();
-  readonly faults: FaultInjector;
+  readonly server: SimulatorServer;
   readonly tokens: TokenStore<string>;
   features: ProviderFeatures;
   readonly basePath: string;
-  readonly app: Express;
-  private server: Server | undefined;
 
   constructor(options: ScimSimulatorOptions = {}) {
     this.basePath = `/${(options.basePath ?? '/scim/v2').replace(/^\/+|\/+$/g, '')}`;
@@ -51,9 +52,11 @@ export class ScimSimulator {
     const credentials = options.credentials ?? DEFAULT_CREDENTIALS;
     if (credentials.oauthClients?.length) this.features.oauth = true;
     if (credentials.basic) this.features.basicAuth = true;
-    this.faults = new FaultInjector(options.faults ?? {}, {
+    this.server = new SimulatorServer({
+      name: 'SCIM',
+      ...(options.faults ? { faults: options.faults } : {}),
       seed: options.faultSeed ?? 42,
-      exempt: (req) => req.path === '/oauth/token',
+      exemptFromFaults: (req) => req.path === '/oauth/token',
       responders: {
         // RFC 7644 §3.12: 429 (RFC 6585) with Retry-After and a SCIM error body.
         tooManyRequests: (_req, res, retryAfterSeconds) => {
@@ -68,12 +71,16 @@ export class ScimSimulator {
         },
       },
     });
-    this.tokens = new TokenStore<string>(() => this.faults.settings.tokenTtlSeconds);
+    this.tokens = new TokenStore<string>(() => this.server.faults.settings.tokenTtlSeconds);
 
-    const app = express();
-    app.disable('x-powered-by');
-    app.use('/_sim', this.controlRoutes());
-    app.use(this.faults.middleware());
+    const app = this.server.app;
+    app.post('/_sim/expire-tokens', (_req, res) => {
+      this.tokens.expireAll();
+      res.status(204).end();
+    });
+    app.get('/_sim/stats', (_req, res) => {
+      res.json({ users: this.store.count('User'), groups: this.store.count('Group') });
+    });
     if (credentials.oauthClients?.length) {
       app.post(
         '/oauth/token',
@@ -97,59 +104,25 @@ export class ScimSimulator {
     app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
       sendScimError(res, asProtocolError(error));
     });
-    this.app = app;
   }
 
-  /** Adds generated users (and groups of them): deterministic for a seed, fast enough for 100,000. */
+  get faults(): SimulatorServer['faults'] {
+    return this.server.faults;
+  }
+
+  /** Adds the accounts of a generated organisation: deterministic for a seed, fast enough for 100,000. */
   seed(options: SeedOptions): { users: number; groups: number } {
     return seedUsers(this.store, options);
   }
 
   /** Listens on loopback; port 0 (the default) picks a free one. Returns the SCIM base URL. */
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
-    const server = await new Promise<Server>((resolve, reject) => {
-      const started = this.app.listen(port, host, (error?: Error) =>
-        error ? reject(error) : resolve(started),
-      );
-    });
-    this.server = server;
-    const address = server.address();
-    const bound = typeof address === 'object' && address ? address.port : port;
-    return `http://${host}:${bound}${this.basePath}`;
+    const handle = await this.server.start(port, host);
+    return `${handle.url}${this.basePath}`;
   }
 
-  async close(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  // Test and CLI controls, outside the vendor API and never faulted.
-  private controlRoutes(): express.Router {
-    const router = express.Router();
-    router.use(express.json());
-    router.get(
-      '/faults',
-      (_req, res) => void res.json({ settings: this.faults.settings, stats: this.faults.stats }),
-    );
-    router.post('/faults', (req, res) => {
-      this.faults.set(req.body as Partial<FaultSettings>);
-      res.json({ settings: this.faults.settings });
-    });
-    router.post('/expire-tokens', (_req, res) => {
-      this.tokens.expireAll();
-      res.status(204).end();
-    });
-    router.get('/stats', (_req, res) => {
-      res.json({
-        users: this.store.count('User'),
-        groups: this.store.count('Group'),
-        faults: this.faults.stats,
-      });
-    });
-    return router;
+  close(): Promise<void> {
+    return this.server.stop();
   }
 }
 

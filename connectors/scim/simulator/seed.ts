@@ -1,85 +1,70 @@
-import { SeededRandom } from '../../kit/simulator/seeded-random.js';
+import { randomUUID } from 'node:crypto';
+import { generateOrg } from '../../kit/simulator/generate-org.js';
 import { ENTERPRISE_USER_SCHEMA } from '../urns.js';
 import type { ScimStore } from './store.js';
 
 export interface SeedOptions {
-  users: number;
-  /** Groups made of the seeded users (each user in one of them). Default 0. */
-  groups?: number;
+  people: number;
   seed?: number;
-  /** Email / userName domain. Default example.com. */
+  /** Groups of the seeded users, one per top-level division when true. Default false. */
+  divisionGroups?: boolean;
   domain?: string;
 }
 
-const GIVEN = ['Ada', 'Li', 'Grace', 'Wei', 'Alan', 'Mei', 'Linus', 'Yuki', 'Ken', 'Sofia', 'Omar', 'Ines'];
-const FAMILY = [
-  'Lovelace',
-  'Wang',
-  'Hopper',
-  'Zhang',
-  'Turing',
-  'Chen',
-  'Torvalds',
-  'Sato',
-  'Thompson',
-  'Rossi',
-];
-const DEPARTMENTS = [
-  'Engineering',
-  'Finance',
-  'Sales',
-  'Support',
-  'People',
-  'Legal',
-  'Marketing',
-  'Operations',
-];
-const TITLES = ['Engineer', 'Analyst', 'Manager', 'Specialist', 'Director', 'Associate'];
-
 /**
- * Fills the store with users that look like a company's accounts (names, work email, title, enterprise extension
- * with employee number, department, cost centre and a manager), the same for the same seed. Goes straight to the
- * store: seeding 100,000 users through HTTP would measure the simulator, not the connector.
+ * Fills the store with the accounts a SaaS tenant would hold for the kit's generated organisation: a User per
+ * person (work e-mail as userName, the employee number as externalId, names, title, mobile, and the RFC 7643 §4.3
+ * enterprise extension with department, division, cost centre and a manager reference to the manager's User),
+ * leavers inactive. Goes straight to the store: seeding 100,000 users over HTTP would measure the simulator.
  */
 export function seedUsers(store: ScimStore, options: SeedOptions): { users: number; groups: number } {
-  const random = new SeededRandom(options.seed ?? 1);
-  const domain = options.domain ?? 'example.com';
-  const offset = store.count('User');
-  const ids: string[] = [];
-  for (let n = offset + 1; n <= offset + options.users; n += 1) {
-    const given = random.pick(GIVEN);
-    const family = random.pick(FAMILY);
-    const department = random.pick(DEPARTMENTS);
-    const email = `${given}.${family}.${n}@${domain}`.toLowerCase();
-    // Every tenth user manages the nine after them, so manager references point at real ids.
-    const manager = ids.length > 0 ? ids[Math.floor((ids.length - 1) / 10) * 10] : undefined;
-    const created = store.create('User', {
-      userName: email,
-      externalId: `seed-${n}`,
-      name: { givenName: given, familyName: family, formatted: `${given} ${family}` },
-      displayName: `${given} ${family}`,
-      title: random.pick(TITLES),
-      active: random.chance(0.97),
-      emails: [{ value: email, type: 'work', primary: true }],
-      [ENTERPRISE_USER_SCHEMA]: {
-        employeeNumber: String(100000 + n),
-        department,
-        costCenter: `CC-${DEPARTMENTS.indexOf(department) + 100}`,
-        organization: 'Example Corp',
-        ...(manager ? { manager: { value: manager } } : {}),
+  const org = generateOrg({
+    people: options.people,
+    seed: options.seed ?? 1,
+    ...(options.domain ? { domain: options.domain } : {}),
+  });
+  const departments = new Map(org.departments.map((department) => [department.id, department]));
+  // Ids first, so a manager reference can point at a user created later.
+  const ids = org.people.map(() => randomUUID());
+  const byDivision = new Map<string, string[]>();
+  for (const person of org.people) {
+    const id = ids[person.index] as string;
+    const manager = person.managerIndex === null ? undefined : ids[person.managerIndex];
+    store.create(
+      'User',
+      {
+        userName: person.email,
+        externalId: person.employeeNumber,
+        name: { givenName: person.givenName, familyName: person.familyName, formatted: person.displayName },
+        displayName: person.displayName,
+        title: person.jobTitle,
+        active: person.status === 'active',
+        emails: [{ value: person.email, type: 'work', primary: true }],
+        phoneNumbers: [{ value: person.mobile, type: 'mobile' }],
+        [ENTERPRISE_USER_SCHEMA]: {
+          employeeNumber: person.employeeNumber,
+          organization: org.companyName,
+          division: person.division,
+          department: departments.get(person.departmentId)?.name ?? person.departmentId,
+          costCenter: person.costCenter,
+          ...(manager ? { manager: { value: manager } } : {}),
+        },
       },
-    });
-    ids.push(created.id);
+      id,
+    );
+    const members = byDivision.get(person.division) ?? [];
+    members.push(id);
+    byDivision.set(person.division, members);
   }
-  const groupCount = options.groups ?? 0;
-  for (let g = 0; g < groupCount; g += 1) {
-    const members = ids
-      .filter((_id, index) => index % groupCount === g)
-      .map((value) => ({ value, type: 'User' }));
-    store.create('Group', {
-      displayName: `Seed group ${store.count('Group') + 1}`,
-      ...(members.length > 0 ? { members } : {}),
-    });
+  let groups = 0;
+  if (options.divisionGroups) {
+    for (const [division, members] of byDivision) {
+      store.create('Group', {
+        displayName: division,
+        members: members.map((value) => ({ value, type: 'User' })),
+      });
+      groups += 1;
+    }
   }
-  return { users: options.users, groups: groupCount };
+  return { users: org.people.length, groups };
 }
