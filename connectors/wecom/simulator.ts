@@ -1,7 +1,7 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { FaultInjector, type FaultSettings } from '../kit/simulator/fault-injector.js';
+import type { FaultInjector, FaultSettings } from '../kit/simulator/fault-injector.js';
+import type { ExchangeRecorder } from '../kit/simulator/exchange-recorder.js';
+import { SimulatorServer, type SimulatorHandle } from '../kit/simulator/simulator-server.js';
 import { TokenStore } from '../kit/simulator/token-store.js';
 import { ERRMSG, Errcode } from './api/errcodes.js';
 import { departmentEndpoints } from './sim/department-endpoints.js';
@@ -42,52 +42,38 @@ export interface WeComSimulatorOptions {
   bizMail?: boolean;
   /** 多语言 enabled (name_en honoured). Default false. */
   multilingual?: boolean;
-  /** Keep every exchange in `exchanges` (for tests that check traffic against the vendor's field lists). */
+  /** Record every exchange in `recorder` (tests that check traffic against the vendor's field lists). */
   record?: boolean;
-}
-
-export interface Exchange {
-  method: string;
-  /** Below /cgi-bin, e.g. `/user/create`. */
-  api: string;
-  query: Record<string, string | undefined>;
-  body: unknown;
-  status: number;
-  response: unknown;
 }
 
 export const DEFAULT_CORP_ID = 'ww0000000000000001';
 export const DEFAULT_SECRET = 'sim-contacts-secret';
-const MAX_RECORDED = 20_000;
 
 /**
  * A WeCom (企业微信) contacts API that behaves as developer.work.weixin.qq.com documents it: the same paths under
  * /cgi-bin, methods, JSON bodies and field names, `errcode`/`errmsg` in HTTP-200 bodies, access tokens from
  * `gettoken` that expire (42001) and can be revoked (40014), cursor paging of `user/list_id`, the documented
  * frequency limit answered with 45009, and the tree and member rules (60003, 60005, 60102, 60104 …). The kit's
- * fault knobs add latency, 5xx bursts and injected 45009s. State is in memory and open to tests.
+ * fault knobs (the kit's SimulatorServer) add latency, 5xx bursts and injected 45009s. State is in memory and
+ * open to tests.
  */
 export class WeComSimulator {
-  readonly app: express.Express;
+  readonly server: SimulatorServer;
   readonly corpId: string;
   readonly tree: DepartmentTree;
   readonly members: MemberStore;
-  readonly faults: FaultInjector;
   readonly tokens: TokenStore<SecretKind>;
   readonly frequency: FrequencyLimiter;
-  readonly exchanges: Exchange[] = [];
-  /** Calls per API (`/user/get` → n), injected faults included. */
+  /** Calls per API (`/user/get` → n), faulted ones included. */
   readonly calls = new Map<string, number>();
-  recording: boolean;
   trustedIps: string[] | undefined;
   private readonly secrets: Record<string, SecretKind>;
   private readonly currentToken = new Map<string, { token: string; expiresAt: number }>();
-  private server: Server | undefined;
+  private handle: SimulatorHandle | undefined;
 
   constructor(options: WeComSimulatorOptions = {}) {
     this.corpId = options.corpId ?? DEFAULT_CORP_ID;
     this.secrets = options.secrets ?? { [DEFAULT_SECRET]: 'contacts' };
-    this.recording = options.record ?? false;
     this.trustedIps = options.trustedIps;
     this.members = new MemberStore(() => this.tree, {
       extattrNames: new Set(options.extattrNames ?? ['工号', '成本中心']),
@@ -96,7 +82,9 @@ export class WeComSimulator {
     this.tree = new DepartmentTree(options.corpName ?? '模拟企业', (id) => this.members.memberCount(id));
     if (options.people)
       seedCorp(this.tree, this.members, { people: options.people, seed: options.seed ?? 1 });
-    this.faults = new FaultInjector(options.faults, {
+    this.server = new SimulatorServer({
+      name: 'WeCom',
+      ...(options.faults ? { faults: options.faults } : {}),
       seed: options.seed ?? 42,
       responders: {
         // WeCom limits in a 200 body, never with HTTP 429 (附录-访问频率限制).
@@ -106,35 +94,42 @@ export class WeComSimulator {
         },
       },
     });
+    this.server.recorder.enabled = options.record ?? false;
     this.tokens = new TokenStore<SecretKind>(() => this.faults.settings.tokenTtlSeconds);
     this.frequency = new FrequencyLimiter({ ...DOCUMENTED_FREQUENCY_LIMITS, ...options.frequency });
-    this.app = this.buildApp(options);
+    this.addRoutes(options);
+  }
+
+  get app(): express.Express {
+    return this.server.app;
+  }
+
+  get faults(): FaultInjector {
+    return this.server.faults;
+  }
+
+  get recorder(): ExchangeRecorder {
+    return this.server.recorder;
   }
 
   get corp(): CorpState {
     return { tree: this.tree, members: this.members };
   }
 
-  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
-      const server = this.app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve()));
-      this.server = server;
-    });
-    return this.url;
+  /** Listens on loopback (port 0: a free one) and returns the base URL (`baseUrl` of a connection). */
+  async start(port = 0, host = '127.0.0.1'): Promise<SimulatorHandle> {
+    this.handle = await this.server.start(port, host);
+    return this.handle;
   }
 
   get url(): string {
-    const address = this.server?.address() as AddressInfo | null | undefined;
-    if (!address) throw new Error('the WeCom simulator is not listening');
-    return `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+    if (!this.handle) throw new Error('the WeCom simulator is not started');
+    return this.handle.url;
   }
 
-  async close(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+  async stop(): Promise<void> {
+    this.handle = undefined;
+    await this.server.stop();
   }
 
   /** Expires every token issued so far: the next call with one gets 42001. */
@@ -148,12 +143,10 @@ export class WeComSimulator {
     this.currentToken.clear();
   }
 
-  private buildApp(options: WeComSimulatorOptions): express.Express {
-    const app = express();
-    app.disable('x-powered-by');
-    app.use(this.record);
-    app.use('/_sim', express.json(), this.controlRoutes());
-    app.use('/cgi-bin', this.count, this.checkIp, this.faults.middleware());
+  private addRoutes(options: WeComSimulatorOptions): void {
+    const app = this.app;
+    app.use('/_sim', this.controlRoutes());
+    app.use('/cgi-bin', this.count, this.checkIp);
     app.use('/cgi-bin', express.json({ type: () => true, limit: '2mb' }));
     // 服务端API-开发指南-获取access_token: GET /cgi-bin/gettoken?corpid=ID&corpsecret=SECRET
     app.get('/cgi-bin/gettoken', (req, res) => this.getToken(req, res));
@@ -174,7 +167,6 @@ export class WeComSimulator {
       }
       return next(error);
     });
-    return app;
   }
 
   private getToken(req: Request, res: Response): void {
@@ -253,26 +245,7 @@ export class WeComSimulator {
     next();
   };
 
-  private readonly record = (req: Request, res: Response, next: NextFunction): void => {
-    if (!this.recording || !req.path.startsWith('/cgi-bin/')) return next();
-    const json = res.json.bind(res);
-    res.json = (response: unknown) => {
-      if (this.exchanges.length < MAX_RECORDED) {
-        this.exchanges.push({
-          method: req.method,
-          api: req.path.slice('/cgi-bin'.length),
-          query: queryOf(req),
-          body: req.body as unknown,
-          status: res.statusCode,
-          response,
-        });
-      }
-      return json(response);
-    };
-    next();
-  };
-
-  /** /_sim/…: knobs for `junction simulate` users and for tests over HTTP; never faulted or counted. */
+  /** /_sim/…: state and knobs for `junction simulate` users and tests over HTTP (fault knobs: /_sim/faults). */
   private controlRoutes(): express.Router {
     const router = express.Router();
     router.get('/stats', (_req, res) => {
@@ -283,10 +256,6 @@ export class WeComSimulator {
         faults: this.faults.stats,
         frequencyBlocked: this.frequency.blocked,
       });
-    });
-    router.post('/faults', (req, res) => {
-      this.faults.set(isPlainObject(req.body) ? (req.body as Partial<FaultSettings>) : {});
-      res.json(this.faults.settings);
     });
     router.post('/tokens/expire', (_req, res) => {
       this.expireTokens();

@@ -1,118 +1,73 @@
-import { SeededRandom } from '../../kit/simulator/seeded-random.js';
+import { generateOrg } from '../../kit/simulator/generate-org.js';
+import { Errcode } from '../api/errcodes.js';
 import { ROOT_ID, type DepartmentTree } from './department-tree.js';
 import type { MemberStore } from './member-store.js';
 
 export interface SeedOptions {
   people: number;
   seed?: number;
-  /** Members per department on average; the tree gets people / this many departments. Default 40. */
-  membersPerDepartment?: number;
 }
 
-const SURNAMES = [
-  '王',
-  '李',
-  '张',
-  '刘',
-  '陈',
-  '杨',
-  '黄',
-  '赵',
-  '吴',
-  '周',
-  '徐',
-  '孙',
-  '马',
-  '朱',
-  '胡',
-  '郭',
-];
-const GIVEN = [
-  '伟',
-  '芳',
-  '娜',
-  '敏',
-  '静',
-  '丽',
-  '强',
-  '磊',
-  '军',
-  '洋',
-  '勇',
-  '艳',
-  '杰',
-  '娟',
-  '涛',
-  '明',
-  '超',
-  '霞',
-];
-const FUNCTIONS = [
-  '研发',
-  '产品',
-  '销售',
-  '市场',
-  '财务',
-  '人力资源',
-  '法务',
-  '客服',
-  '运营',
-  '采购',
-  '行政',
-  '设计',
-];
-const PLACES = ['北京', '上海', '广州', '深圳', '杭州', '成都', '武汉', '南京', '西安', '苏州'];
-const POSITIONS = [
-  '工程师',
-  '高级工程师',
-  '产品经理',
-  '销售经理',
-  '会计',
-  'HRBP',
-  '设计师',
-  '运营专员',
-  '总监',
-  '助理',
-];
-
 /**
- * Fills a corp with a deterministic organisation: a department tree (8 children per department) and `people` members with
- * names, unique mobiles and emails, positions, a leader per department and direct leaders. The same seed gives
- * the same corp, so a failing test can be replayed. 100,000 members seed in well under a few seconds.
+ * Fills a corp from the kit's deterministic organisation (the same people every simulator seeds): the company
+ * becomes the root department, its departments the tree below, each person a member whose userid is the
+ * employee number, heads are 部门负责人 of their department and everyone's manager is their 直属上级.
+ * Leavers are disabled members (`enable: 0`), as a corp that keeps leavers' accounts has them.
  */
 export function seedCorp(tree: DepartmentTree, members: MemberStore, options: SeedOptions): void {
-  const random = new SeededRandom(options.seed ?? 1);
-  const departmentCount = Math.max(1, Math.ceil(options.people / (options.membersPerDepartment ?? 40)));
-  const departmentIds: number[] = [];
-  for (let i = 0; i < departmentCount; i += 1) {
-    // An 8-ary tree filled breadth first: 2,500 departments (100,000 people) are 5 levels deep.
-    const parentid = (i < 8 ? undefined : departmentIds[Math.floor(i / 8) - 1]) ?? ROOT_ID;
-    const name = `${random.pick(PLACES)}${random.pick(FUNCTIONS)}${i + 1}部`;
-    const created = tree.create({ name, parentid, order: random.int(0, 1000) });
+  const org = generateOrg({ people: options.people, seed: options.seed ?? 1 });
+  tree.update({ id: ROOT_ID, name: truncate(org.companyName) });
+
+  const wecomId = new Map<string, number>();
+  for (const department of org.departments) {
+    if (department.parentId === null) {
+      wecomId.set(department.id, ROOT_ID);
+      continue;
+    }
+    const parentid = wecomId.get(department.parentId) ?? ROOT_ID;
+    const name = truncate(department.name.replace(/[\\:*?"<>|｜]/g, ' '));
+    let created = tree.create({ name, parentid });
+    // Names are unique in the generator but may collide once cut to WeCom's 32 characters.
+    for (let n = 2; !created.ok && created.refusal.errcode === Errcode.departmentExists; n += 1) {
+      created = tree.create({ name: `${truncate(name, 28)} ${n}`, parentid });
+    }
     if (!created.ok) throw new Error(`seed: department ${name}: errcode ${created.refusal.errcode}`);
-    departmentIds.push(created.value.id);
+    wecomId.set(department.id, created.value.id);
   }
 
-  const leaderOf = new Map<number, string>();
-  for (let i = 0; i < options.people; i += 1) {
-    const userid = `E${String(i + 1).padStart(6, '0')}`;
-    const department = random.pick(departmentIds);
-    const leader = leaderOf.get(department);
-    if (!leader) leaderOf.set(department, userid);
-    const created = members.create({
-      userid,
-      name: `${random.pick(SURNAMES)}${random.pick(GIVEN)}${random.chance(0.5) ? random.pick(GIVEN) : ''}`,
-      department: [department],
-      order: [random.int(0, 100)],
-      is_leader_in_dept: [leader ? 0 : 1],
-      direct_leader: leader ? [leader] : [],
-      position: random.pick(POSITIONS),
-      gender: random.chance(0.5) ? '1' : '2',
-      email: `${userid.toLowerCase()}@corp.example.com`,
-      mobile: `+86 1${String(3_000_000_000 + i * 7).padStart(10, '0')}`,
-      enable: random.chance(0.97) ? 1 : 0,
-    });
-    if (!created.ok) throw new Error(`seed: member ${userid}: errcode ${created.refusal.errcode}`);
-    if (random.chance(0.8)) created.value.activated = true;
+  const headOf = new Map<number, string>();
+  for (const department of org.departments) {
+    if (department.managerIndex !== null) headOf.set(department.managerIndex, department.id);
   }
+  for (const person of org.people) {
+    const department = wecomId.get(person.departmentId) ?? ROOT_ID;
+    const body = {
+      userid: person.employeeNumber,
+      name: person.displayName,
+      department: [department],
+      is_leader_in_dept: [headOf.get(person.index) === person.departmentId ? 1 : 0],
+      position: person.jobTitle.slice(0, 128),
+      email: person.email,
+      mobile: person.mobile,
+      enable: person.status === 'active' ? 1 : 0,
+    };
+    let created = members.create(body);
+    // Generated mobiles are random and may repeat; WeCom needs them unique, the email suffices.
+    if (!created.ok && created.refusal.errcode === Errcode.mobileExists) {
+      created = members.create({ ...body, mobile: undefined });
+    }
+    if (!created.ok)
+      throw new Error(`seed: member ${person.employeeNumber}: errcode ${created.refusal.errcode}`);
+    // About four in five members have accepted the invitation (status 1 rather than 4).
+    if (person.index % 5 !== 4) created.value.activated = true;
+  }
+  for (const person of org.people) {
+    const manager = person.managerIndex === null ? undefined : org.people[person.managerIndex];
+    const user = members.get(person.employeeNumber);
+    if (manager && user) user.direct_leader = [manager.employeeNumber];
+  }
+}
+
+function truncate(name: string, length = 32): string {
+  return [...name.trim()].slice(0, length).join('').trim();
 }
