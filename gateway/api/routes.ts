@@ -9,6 +9,8 @@ import { domainRoutes } from './resources/domains.js';
 import { entitlementRoutes } from './resources/entitlements.js';
 import { groupRoutes } from './resources/groups.js';
 import { peopleRoutes } from './resources/people.js';
+import { roleAssignmentRoutes } from './resources/role-assignments.js';
+import { roleRuleRoutes } from './resources/role-rules.js';
 import { roleRoutes } from './resources/roles.js';
 import { syncRunRoutes } from './resources/sync-runs.js';
 import { tenantRoutes } from './resources/tenants.js';
@@ -19,6 +21,8 @@ export function allRoutes(): ApiRoute[] {
     ...tenantRoutes,
     ...domainRoutes,
     ...roleRoutes,
+    ...roleRuleRoutes,
+    ...roleAssignmentRoutes,
     ...entitlementRoutes,
     ...peopleRoutes,
     ...departmentRoutes,

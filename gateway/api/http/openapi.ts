@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ApiRoute } from './route.js';
 
@@ -178,7 +179,13 @@ class ComponentSchemas {
     }) as JsonSchema;
     const defs = (json.$defs ?? {}) as Record<string, JsonSchema>;
     const renames = new Map<string, string>();
-    for (const id of Object.keys(defs)) renames.set(id, this.nameFor(id, io));
+    for (const [id, def] of Object.entries(defs)) {
+      // zod names recursive schemas without an id `__schema0`, `__schema1`… per conversion; name them by content.
+      const name = id.startsWith('__schema')
+        ? `Recursive${createHash('sha256').update(JSON.stringify(def)).digest('hex').slice(0, 8)}`
+        : id;
+      renames.set(id, this.nameFor(name, io));
+    }
     const rewrite = (value: unknown): unknown => {
       if (Array.isArray(value)) return value.map(rewrite);
       if (value && typeof value === 'object') {

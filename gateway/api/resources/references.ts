@@ -1,6 +1,6 @@
 import type { EntityManager, EntityTarget } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
-import { problems, validationProblem } from '../http/problem.js';
+import { ApiProblem, problems, validationProblem } from '../http/problem.js';
 
 /**
  * Loads an object another object refers to (a rule's role, an entitlement's connection). One the caller cannot
@@ -16,9 +16,15 @@ export async function loadReference<E extends { id: string; tenantId: string }>(
 ): Promise<E> {
   const found = await manager.getRepository(entity).findOne({ where: { id } as never });
   if (!found || !principal.can('read', found.tenantId)) {
-    throw validationProblem(`${field}: ${title} not found`, [
-      { pointer: `body.${field}`, message: `${title} not found`, code: 'unknown_reference' },
-    ]);
+    // Same answer as an unknown id in the URL: the caller cannot tell "elsewhere" from "nowhere".
+    throw new ApiProblem({
+      code: 'not_found',
+      status: 404,
+      message: `${title} not found (${field})`,
+      extensions: {
+        errors: [{ pointer: `body.${field}`, message: `${title} not found`, code: 'unknown_reference' }],
+      },
+    });
   }
   return found;
 }
