@@ -13,12 +13,12 @@ export async function workerCommand(): Promise<void> {
   if (!config.databaseUrl)
     throw new ConfigError('DATABASE_URL', 'is not set (only `junction start` runs an embedded PostgreSQL)');
   const target = temporalTarget(config);
-  openVault(config, 'distributed');
+  const vault = openVault(config, 'distributed');
   const log = createLogger({ level: config.logLevel, name: 'junction-worker' });
   const life = new Lifecycle(log);
   life.handleSignals();
   const dataSource = await openDatabase(config.databaseUrl, 'junction-worker');
   life.add('database', () => dataSource.destroy());
-  const worker = await runWorker({ target, dataSource, log });
+  const worker = await runWorker({ target, dataSource, log, vault });
   life.add('worker', worker.stop);
 }

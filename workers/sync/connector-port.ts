@@ -1,32 +1,21 @@
 import type {
   AccountLister,
   AccountWriter,
-  Checkable,
+  AnyConnectorInstance,
   DepartmentReader,
   DepartmentWriter,
   EmployeeRecordWriter,
   GroupMembershipWriter,
   PeopleReader,
-  WebhookVerifier,
 } from '../../connectors/kit/contract.js';
 import type { Connection } from '../../core/entities/index.js';
 import type { Logger } from '../../core/logger.js';
 
 /**
- * A connector instance as the engine holds it: the capabilities are optional because which ones a vendor has is
- * known only at run time (from its definition); the guards below narrow it before use.
+ * A connector instance as the engine holds it: which capabilities a vendor has is known only at run time (from its
+ * definition), so they are optional; the guards below narrow before use.
  */
-export type OpenedConnector = Checkable &
-  Partial<
-    PeopleReader &
-      DepartmentReader &
-      AccountLister &
-      AccountWriter &
-      DepartmentWriter &
-      GroupMembershipWriter &
-      EmployeeRecordWriter &
-      WebhookVerifier
-  > & { close?(): Promise<void> };
+export type OpenedConnector = AnyConnectorInstance;
 
 /**
  * How activities get a live connector for a connection row: bin wires the registry's `openConnector` (config
