@@ -26,6 +26,7 @@ export const DEFAULT_FEATURES: ProviderFeatures = {
   patch: true,
   etag: true,
   maxResults: 200,
+  announceMaxResults: true,
   patchNoContent: false,
   basicAuth: false,
   oauth: false,

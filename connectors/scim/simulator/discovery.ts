@@ -16,6 +16,11 @@ export interface ProviderFeatures {
   etag: boolean;
   /** The most resources one list response holds (RFC 7643 §5 `filter.maxResults`); `count` above it is cut. */
   maxResults: number;
+  /**
+   * Whether /ServiceProviderConfig tells `filter.maxResults`. Off, the server still caps pages silently, as some
+   * real servers do: clients must page by what they get.
+   */
+  announceMaxResults: boolean;
   /** Answer a successful PATCH with 204 and no body instead of 200 and the resource (RFC 7644 §3.5.2). */
   patchNoContent: boolean;
   /** Whether the authentication schemes include HTTP Basic (RFC 7617) besides the bearer token. */
@@ -31,7 +36,7 @@ export function serviceProviderConfig(features: ProviderFeatures, baseUrl: strin
     documentationUri: 'https://www.rfc-editor.org/rfc/rfc7644',
     patch: { supported: features.patch },
     bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
-    filter: { supported: true, maxResults: features.maxResults },
+    filter: { supported: true, ...(features.announceMaxResults ? { maxResults: features.maxResults } : {}) },
     changePassword: { supported: false },
     sort: { supported: true },
     etag: { supported: features.etag },
