@@ -17,7 +17,8 @@ const mappingRule = z.union([
   z.strictObject({ constant: z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]) }),
   z.strictObject({ expression: z.string().min(1).max(4000) }),
 ]);
-export const mappingsSchema = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.:-]{0,199}$/), mappingRule);
+// Target attribute names are the vendor's (`extattr.工号`, `phoneNumbers[type eq "work"].value`): any short text.
+export const mappingsSchema = z.record(z.string().min(1).max(200), mappingRule);
 export type MappingRule = z.infer<typeof mappingRule>;
 export type Mappings = z.infer<typeof mappingsSchema>;
 

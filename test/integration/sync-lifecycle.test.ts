@@ -1,0 +1,158 @@
+import { SyncEvent, SyncRun } from '../../core/entities/index.js';
+import { useridFor } from '../../connectors/wecom/userid.js';
+import { startConnectionSync, waitForRun } from '../../workers/client.js';
+import { createTestDatabase, type TestDatabase } from '../harness/database.js';
+import {
+  connectTestTemporal,
+  startTestWorker,
+  type RunningTestWorker,
+  type TestTemporal,
+} from '../harness/temporal.js';
+import { buildWorld, type SyncWorld } from './sync-world.js';
+
+import { jest } from '@jest/globals';
+
+jest.setTimeout(300_000);
+
+describe('HR → WeCom and SCIM: joiners, movers and leavers on the real Temporal dev server', () => {
+  let db: TestDatabase;
+  let temporal: TestTemporal;
+  let worker: RunningTestWorker;
+  let world: SyncWorld;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    temporal = await connectTestTemporal();
+    world = await buildWorld(db.dataSource, { people: 300, targets: ['wecom', 'scim'] });
+    worker = await startTestWorker(temporal, world.deps({ pageSize: 100 }));
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await world?.stop();
+    await temporal?.close();
+    await db?.drop();
+  });
+
+  const sync = async (mode: 'full' | 'incremental') => {
+    const started = await startConnectionSync(
+      temporal.client,
+      temporal.taskQueue,
+      { id: world.hr.connectionId, direction: 'source' },
+      { mode, trigger: 'manual' },
+    );
+    return waitForRun(temporal.client, started.workflowId);
+  };
+
+  it('a full sync gives every active HR person exactly one account with the mapped attributes', async () => {
+    const outcome = await sync('full');
+    expect(outcome.status).toBe('succeeded');
+    expect(outcome.targets).toHaveLength(2);
+    for (const t of outcome.targets ?? []) expect(t.status).toBe('succeeded');
+
+    const people = (await db.dataSource.query(
+      `SELECT p.id, p.job_title, p.employee_number, p.status, d.name AS dept FROM people p LEFT JOIN departments d ON d.id = p.department_id`,
+    )) as {
+      id: string;
+      job_title: string | null;
+      employee_number: string;
+      status: string;
+      dept: string | null;
+    }[];
+    const hrEmployees = world.hr.sim.state.employees;
+    expect(people).toHaveLength(hrEmployees.length);
+    const active = people.filter((p) => p.status === 'active');
+    expect(active.length).toBe(world.hr.sim.state.activeCount);
+
+    // WeCom: one member per active person, userid from the person id, position = job title, no one else.
+    const members = world.wecom!.sim.members.all();
+    expect(members.filter((m) => m.enabled)).toHaveLength(active.length);
+    for (const p of active) {
+      const member = world.wecom!.sim.members.get(useridFor(p.id));
+      expect(member?.position ?? null).toBe(p.job_title);
+      expect(member?.enabled).toBe(true);
+    }
+    // WeCom departments mirror the HR tree; members sit in their department.
+    const departmentCount = (await db.dataSource.query(`SELECT count(*)::int AS n FROM departments`)) as [
+      { n: number },
+    ];
+    expect(world.wecom!.sim.tree.size).toBe(departmentCount[0].n + 1);
+
+    // SCIM: one user per active person, found by externalId = person id, with title and enterprise department.
+    const store = world.scim!.sim.store;
+    expect(store.count('User')).toBe(active.length);
+    for (const p of active.slice(0, 50)) {
+      const users = store.findByExternalId('User', p.id);
+      expect(users).toHaveLength(1);
+      const attrs = users[0]!.attributes as Record<string, unknown>;
+      expect(attrs.title ?? null).toBe(p.job_title);
+    }
+    const accounts = (await db.dataSource.query(
+      `SELECT connection_id, count(*)::int AS n FROM accounts GROUP BY 1`,
+    )) as { n: number }[];
+    for (const a of accounts) expect(a.n).toBe(active.length);
+  });
+
+  it('10 hires, 10 moves and 10 leavers in HR touch exactly those 30 people in an incremental run', async () => {
+    const state = world.hr.sim.state;
+    const activeIds = state.employees.filter((e) => e.status === 'Active').map((e) => e.id);
+    const departments = state.lists.department.options.filter((o) => o.archived === 'no').map((o) => o.name);
+    for (let i = 0; i < 10; i += 1) {
+      state.create({
+        firstName: `New${i}`,
+        lastName: 'Hire',
+        employeeNumber: `NH-${i}`,
+        jobTitle: 'Analyst',
+        department: departments[i % departments.length],
+        workEmail: `new${i}.hire@acme.example.com`,
+        hireDate: '2026-11-01',
+        status: 'Active',
+      });
+    }
+    const movers = activeIds.slice(0, 10);
+    for (const [i, id] of movers.entries())
+      state.update(id, { jobTitle: `Principal ${i}`, department: departments[(i + 3) % departments.length] });
+    const leavers = activeIds.slice(10, 20);
+    for (const id of leavers) state.update(id, { status: 'Inactive', terminationDate: '2026-11-20' });
+
+    const outcome = await sync('incremental');
+    expect(outcome.status).toBe('succeeded');
+    const source = await db.dataSource.getRepository(SyncRun).findOneByOrFail({ id: outcome.runId });
+    expect(source.mode).toBe('incremental');
+    const sourceEvents = await db.dataSource
+      .getRepository(SyncEvent)
+      .find({ where: { runId: outcome.runId, objectType: 'person' } });
+    expect(sourceEvents).toHaveLength(30);
+    expect(sourceEvents.filter((e) => e.action === 'create')).toHaveLength(10);
+    expect(sourceEvents.filter((e) => e.action === 'leaver')).toHaveLength(10);
+
+    for (const target of outcome.targets ?? []) {
+      expect(target.status).toBe('succeeded');
+      const events = await db.dataSource
+        .getRepository(SyncEvent)
+        .find({ where: { runId: target.runId, objectType: 'account' } });
+      expect(events).toHaveLength(30);
+      expect(events.filter((e) => e.action === 'create' && e.status === 'ok')).toHaveLength(10);
+      expect(events.filter((e) => e.action === 'disable' && e.status === 'ok')).toHaveLength(10);
+      expect(
+        events.filter((e) => (e.action === 'update' || e.action === 'move') && e.status === 'ok'),
+      ).toHaveLength(10);
+    }
+    const leaverPeople = (await db.dataSource.query(
+      `SELECT id FROM people WHERE source_connection_id = $1 AND external_id = ANY($2)`,
+      [world.hr.connectionId, leavers.map(String)],
+    )) as { id: string }[];
+    expect(leaverPeople).toHaveLength(10);
+    for (const p of leaverPeople) {
+      expect(world.wecom!.sim.members.get(useridFor(p.id))?.enabled).toBe(false);
+      const [user] = world.scim!.sim.store.findByExternalId('User', p.id);
+      expect((user!.attributes as { active?: boolean }).active).toBe(false);
+    }
+    const moverPeople = (await db.dataSource.query(
+      `SELECT id, job_title FROM people WHERE source_connection_id = $1 AND external_id = ANY($2)`,
+      [world.hr.connectionId, movers.map(String)],
+    )) as { id: string; job_title: string }[];
+    for (const p of moverPeople)
+      expect(world.wecom!.sim.members.get(useridFor(p.id))?.position).toBe(p.job_title);
+  });
+});
