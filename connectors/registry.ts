@@ -1,14 +1,16 @@
 import { bamboohrConnector } from './bamboohr/index.js';
 import type { RegisteredConnector } from './kit/contract.js';
+import { scimConnector } from './scim/index.js';
 
 /**
  * Every connector kind Junction knows. Adding a connector: add its id here AND its entry to CONNECTORS (and to
  * SIMULATORS in simulators.ts) in the same change — `satisfies` makes a missing or extra entry a compile error.
  */
-export type ConnectorId = 'bamboohr';
+export type ConnectorId = 'bamboohr' | 'scim';
 
 export const CONNECTORS = {
   bamboohr: bamboohrConnector,
+  scim: scimConnector,
 } as const satisfies { [K in ConnectorId]: RegisteredConnector<K> };
 
 export const CONNECTOR_IDS = Object.keys(CONNECTORS) as ConnectorId[];

@@ -1,6 +1,7 @@
 import { startBambooHrSimulator } from './bamboohr/simulator.js';
 import type { FaultInjector, FaultSettings } from './kit/simulator/fault-injector.js';
 import type { ConnectorId } from './registry.js';
+import { startScimSimulator } from './scim/simulator-start.js';
 
 export interface SimulatorStartOptions {
   /** People to generate (at least 100,000 must work). */
@@ -40,4 +41,5 @@ export const SIMULATORS = {
       stop: handle.stop,
     };
   },
+  scim: startScimSimulator,
 } as const satisfies { [K in ConnectorId]: SimulatorFactory };
