@@ -37,10 +37,11 @@ const RULES: Record<number, Rule> = {
   },
   [Errcode.missingCorpId]: { code: 'invalid_config', message: 'corpId is empty' },
   [Errcode.missingSecret]: { code: 'invalid_config', message: 'corpSecret is empty' },
+  // No delay here: the kit retries with short backoffs (an injected or momentary limit clears at once); the
+  // client gives the engine the full block time when those retries run out.
   [Errcode.apiFrequencyLimit]: {
     code: 'rate_limited',
     message: 'WeCom frequency limit reached (per corp, per API); the call is retried after the block lifts',
-    retryAfterMs: FREQUENCY_BLOCK_MS,
   },
   [Errcode.apiConcurrencyLimit]: {
     code: 'rate_limited',
