@@ -1,16 +1,20 @@
 import { bamboohrConnector } from './bamboohr/index.js';
+import { kingdeeConnector } from './kingdee/index.js';
 import type { RegisteredConnector } from './kit/contract.js';
 import { scimConnector } from './scim/index.js';
+import { wecomConnector } from './wecom/index.js';
 
 /**
  * Every connector kind Junction knows. Adding a connector: add its id here AND its entry to CONNECTORS (and to
  * SIMULATORS in simulators.ts) in the same change — `satisfies` makes a missing or extra entry a compile error.
  */
-export type ConnectorId = 'bamboohr' | 'scim';
+export type ConnectorId = 'bamboohr' | 'kingdee' | 'scim' | 'wecom';
 
 export const CONNECTORS = {
   bamboohr: bamboohrConnector,
+  kingdee: kingdeeConnector,
   scim: scimConnector,
+  wecom: wecomConnector,
 } as const satisfies { [K in ConnectorId]: RegisteredConnector<K> };
 
 export const CONNECTOR_IDS = Object.keys(CONNECTORS) as ConnectorId[];

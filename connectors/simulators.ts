@@ -1,7 +1,9 @@
 import { startBambooHrSimulator } from './bamboohr/simulator.js';
+import { startKingdeeSimulator } from './kingdee/simulator.js';
 import type { FaultInjector, FaultSettings } from './kit/simulator/fault-injector.js';
 import type { ConnectorId } from './registry.js';
 import { startScimSimulator } from './scim/simulator-start.js';
+import { startWeComSimulator } from './wecom/simulator-start.js';
 
 export interface SimulatorStartOptions {
   /** People to generate (at least 100,000 must work). */
@@ -41,5 +43,7 @@ export const SIMULATORS = {
       stop: handle.stop,
     };
   },
+  kingdee: startKingdeeSimulator,
   scim: startScimSimulator,
+  wecom: startWeComSimulator,
 } as const satisfies { [K in ConnectorId]: SimulatorFactory };
