@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import { adminApi, API_BASE } from './api/index.js';
 import type { GatewayDeps } from './deps.js';
+import { SCIM_BASE, scimServer } from './scim/index.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { errorHandler, notFound } from './middleware/errors.js';
 import { requestMetrics } from './middleware/request-metrics.js';
@@ -16,6 +17,7 @@ export function createApp(deps: GatewayDeps, metrics: Metrics = createMetrics())
   app.use(healthRoutes(deps));
   app.use(metricsRoutes(metrics));
   app.use(API_BASE, adminApi(deps));
+  app.use(SCIM_BASE, scimServer(deps));
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

@@ -5,7 +5,7 @@ import type { TenantTree } from './tenant-tree.js';
 
 /** Who is calling: an API token, or a person signed in to the console. */
 export interface Actor {
-  type: 'api_token' | 'admin';
+  type: 'api_token' | 'admin' | 'scim';
   /** Token id or person id. */
   id: string;
   /** Token name or the person's email, for the audit log. */
