@@ -26,6 +26,9 @@ export class ExchangeRecorder {
     return (req, res, next) => {
       if (!this.enabled || req.path.startsWith('/_sim/')) return next();
       let body: unknown;
+      // Routers rewrite req.url / req.path while routing; keep what the client asked for.
+      const path = req.path;
+      const query = { ...(req.query as Record<string, unknown>) };
       const originalJson = res.json.bind(res);
       const originalSend = res.send.bind(res);
       res.json = (value: unknown) => {
@@ -39,8 +42,8 @@ export class ExchangeRecorder {
       res.on('finish', () => {
         this.exchanges.push({
           method: req.method,
-          path: req.path,
-          query: { ...(req.query as Record<string, unknown>) },
+          path,
+          query,
           requestHeaders: { ...req.headers },
           requestBody: req.body as unknown,
           status: res.statusCode,
