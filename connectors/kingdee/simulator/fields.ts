@@ -95,10 +95,13 @@ export function fieldReader(
   >;
   const reader = table[lower];
   if (reader) return reader;
-  // Customer-defined fields (F_XXX_…), present when a record carries them.
+  // Customer-defined fields (F_XXX_…), present when a record carries them; a reference's `.FNumber` reads the
+  // number it was saved with.
   if (lower.startsWith('f_')) {
+    const name = lower.endsWith('.fnumber') ? lower.slice(0, -'.fnumber'.length) : lower;
+    if (name.includes('.')) return undefined;
     return (record) => {
-      const hit = Object.keys(record.extra).find((k) => k.toLowerCase() === lower);
+      const hit = Object.keys(record.extra).find((k) => k.toLowerCase() === name);
       return hit === undefined ? null : (record.extra[hit] ?? null);
     };
   }
