@@ -55,7 +55,7 @@ afterEach(() => {
 });
 
 function config(overrides: Partial<Record<keyof KingdeeConfig, unknown>> = {}): KingdeeConfig {
-  const raw: Record<string, unknown> = {
+  const raw = {
     baseUrl: handle.baseUrl,
     acctId: D.acctId,
     username: D.userName,
@@ -63,8 +63,10 @@ function config(overrides: Partial<Record<keyof KingdeeConfig, unknown>> = {}): 
     orgNumber: D.orgNumber,
     ...overrides,
   };
-  for (const [key, value] of Object.entries(raw)) if (value === undefined) delete raw[key];
-  return kingdeeConfigSchema.parse(raw);
+  // An override of undefined removes the field (app logins have no password).
+  return kingdeeConfigSchema.parse(
+    Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined)),
+  );
 }
 
 function open(overrides: Partial<Record<keyof KingdeeConfig, unknown>> = {}) {
