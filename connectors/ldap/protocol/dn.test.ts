@@ -6,7 +6,7 @@ describe('escapeDnValue (RFC 4514 §2.4)', () => {
     ['comma', 'Smith, John', 'Smith\\, John'],
     ['plus and semicolon', 'R+D; Ops', 'R\\+D\\; Ops'],
     ['quotes and angle brackets', '"Big" <Co>', '\\"Big\\" \\<Co\\>'],
-    ['backslash', 'a\\b', 'a\\\\b'],
+    ['backslash, as a hexpair', 'a\\b', 'a\\5cb'],
     ['leading hash', '#1 team', '\\#1 team'],
     ['inner hash', 'team #1', 'team #1'],
     ['leading and trailing space', ' padded ', '\\ padded\\ '],

@@ -16,12 +16,15 @@ export type Rdn = Ava[];
 const HEX = /^[0-9a-fA-F]{2}$/;
 
 // RFC 4514 §2.4: escape the specials anywhere, '#' and space at the start, space at the end, and NUL.
+// A backslash is written as the hexpair \5c (also RFC 4514) rather than '\\': ldapts splits a new DN at the first
+// comma not preceded by a backslash, which '\\,' would defeat.
 export function escapeDnValue(value: string): string {
   let out = '';
   for (let i = 0; i < value.length; i++) {
     const ch = value.charAt(i);
     if (ch === '\0') out += '\\00';
-    else if ('"+,;<>\\'.includes(ch)) out += `\\${ch}`;
+    else if (ch === '\\') out += '\\5c';
+    else if ('"+,;<>'.includes(ch)) out += `\\${ch}`;
     else if (i === 0 && (ch === ' ' || ch === '#')) out += `\\${ch}`;
     else if (i === value.length - 1 && ch === ' ') out += '\\ ';
     else out += ch;

@@ -93,6 +93,7 @@ const GROUP_MAY = [
 // AD's object class OIDs: user 1.2.840.113556.1.5.9, group 1.2.840.113556.1.5.8.
 const EXTRA_ATTRIBUTES = [
   `( 1.2.840.113556.1.4.653 NAME 'managedBy' EQUALITY distinguishedNameMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.12 SINGLE-VALUE )`,
+  string('1.2.840.113556.1.4.619', 'dNSHostName'),
 ];
 
 /** The emulation schema as a cn=config schema entry (olcSchemaConfig). */
@@ -103,6 +104,8 @@ export function adEmulationSchemaLdif(): string {
     'cn: ad-emulation',
     ...[...ATTRIBUTES, ...EXTRA_ATTRIBUTES].map((a) => `olcAttributeTypes: ${a}`),
     `olcObjectClasses: ( 1.2.840.113556.1.5.9 NAME 'user' SUP organizationalPerson STRUCTURAL MAY ( ${USER_MAY.join(' $ ')} ) )`,
+    // computer derives from user in AD; it exists here so that "users, not computers" filters evaluate.
+    `olcObjectClasses: ( 1.2.840.113556.1.3.30 NAME 'computer' SUP user STRUCTURAL MAY ( dNSHostName ) )`,
     `olcObjectClasses: ( 1.2.840.113556.1.5.8 NAME 'group' SUP top STRUCTURAL MUST ( cn $ groupType ) MAY ( ${GROUP_MAY.join(' $ ')} ) )`,
   ];
   return `${lines.join('\n')}\n`;
