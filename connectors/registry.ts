@@ -1,6 +1,7 @@
 import { bamboohrConnector } from './bamboohr/index.js';
 import { kingdeeConnector } from './kingdee/index.js';
 import type { RegisteredConnector } from './kit/contract.js';
+import { ldapConnector } from './ldap/index.js';
 import { scimConnector } from './scim/index.js';
 import { wecomConnector } from './wecom/index.js';
 
@@ -8,11 +9,12 @@ import { wecomConnector } from './wecom/index.js';
  * Every connector kind Junction knows. Adding a connector: add its id here AND its entry to CONNECTORS (and to
  * SIMULATORS in simulators.ts) in the same change — `satisfies` makes a missing or extra entry a compile error.
  */
-export type ConnectorId = 'bamboohr' | 'kingdee' | 'scim' | 'wecom';
+export type ConnectorId = 'bamboohr' | 'kingdee' | 'ldap' | 'scim' | 'wecom';
 
 export const CONNECTORS = {
   bamboohr: bamboohrConnector,
   kingdee: kingdeeConnector,
+  ldap: ldapConnector,
   scim: scimConnector,
   wecom: wecomConnector,
 } as const satisfies { [K in ConnectorId]: RegisteredConnector<K> };

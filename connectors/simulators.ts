@@ -1,6 +1,7 @@
 import { startBambooHrSimulator } from './bamboohr/simulator.js';
 import { startKingdeeSimulator } from './kingdee/simulator.js';
 import type { FaultInjector, FaultSettings } from './kit/simulator/fault-injector.js';
+import { startLdapSimulatorForCli } from './ldap/simulator-start.js';
 import type { ConnectorId } from './registry.js';
 import { startScimSimulator } from './scim/simulator-start.js';
 import { startWeComSimulator } from './wecom/simulator-start.js';
@@ -44,6 +45,7 @@ export const SIMULATORS = {
     };
   },
   kingdee: startKingdeeSimulator,
+  ldap: startLdapSimulatorForCli,
   scim: startScimSimulator,
   wecom: startWeComSimulator,
 } as const satisfies { [K in ConnectorId]: SimulatorFactory };
