@@ -27,6 +27,7 @@ export const DEFAULT_FEATURES: ProviderFeatures = {
   etag: true,
   maxResults: 200,
   announceMaxResults: true,
+  unfilterable: [],
   patchNoContent: false,
   basicAuth: false,
   oauth: false,

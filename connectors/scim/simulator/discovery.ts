@@ -21,6 +21,11 @@ export interface ProviderFeatures {
    * real servers do: clients must page by what they get.
    */
   announceMaxResults: boolean;
+  /**
+   * Attributes this provider cannot filter on (400 invalidFilter, RFC 7644 §3.4.2.2), as some real servers
+   * cannot filter on externalId.
+   */
+  unfilterable: string[];
   /** Answer a successful PATCH with 204 and no body instead of 200 and the resource (RFC 7644 §3.5.2). */
   patchNoContent: boolean;
   /** Whether the authentication schemes include HTTP Basic (RFC 7617) besides the bearer token. */

@@ -51,9 +51,10 @@ export function listResources(
   store: ScimStore,
   kind: ResourceKind,
   query: ListQuery,
-  maxResults: number,
+  limits: { maxResults: number; unfilterable: string[] },
   baseUrl: string,
 ): Record<string, unknown> {
+  const maxResults = limits.maxResults;
   const name = kind.name;
   const startIndex = Math.max(1, query.startIndex ?? 1);
   const count = Math.min(Math.max(0, query.count ?? maxResults), maxResults);
@@ -65,7 +66,9 @@ export function listResources(
     page = ids.slice(startIndex - 1, startIndex - 1 + count).flatMap((id) => store.get(name, id) ?? []);
   } else {
     let matched =
-      query.filter === null ? [...store.all(name)] : matching(store, kind, parseFilter(query.filter));
+      query.filter === null
+        ? [...store.all(name)]
+        : matching(store, kind, filterable(parseFilter(query.filter), limits.unfilterable));
     if (query.sortBy !== null) matched = sorted(store, kind, matched, query.sortBy, query.sortOrder);
     total = matched.length;
     page = matched.slice(startIndex - 1, startIndex - 1 + count);
@@ -79,6 +82,19 @@ export function listResources(
       project(kind, renderResource(store, resource, baseUrl), query.projection),
     ),
   };
+}
+
+function filterable(filter: Filter, unfilterable: string[]): Filter {
+  const refused = new Set(unfilterable.map((name) => name.toLowerCase()));
+  const visit = (node: Filter): void => {
+    if ('filters' in node) node.filters.forEach(visit);
+    else if ('filter' in node) visit(node.filter);
+    else if (refused.has(node.attrPath.toLowerCase())) {
+      throw badRequest('invalidFilter', `this service provider cannot filter on ${node.attrPath}`);
+    }
+  };
+  visit(filter);
+  return filter;
 }
 
 function matching(store: ScimStore, kind: ResourceKind, filter: Filter): StoredResource[] {

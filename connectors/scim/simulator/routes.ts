@@ -105,7 +105,7 @@ function mountResource(
   // RFC 7644 §3.4.2: query with filter, sort and paging.
   router.get(endpoint, (req, res) => {
     const query = readListQuery(req.query as Record<string, unknown>, projectionOf(req));
-    sendResource(res, 200, listResources(store, kind, query, features().maxResults, baseUrlOf(req)));
+    sendResource(res, 200, listResources(store, kind, query, features(), baseUrlOf(req)));
   });
 
   // RFC 7644 §3.4.3: the same query as a SearchRequest body.
@@ -116,7 +116,7 @@ function mountResource(
     }
     const join = (value: unknown): unknown => (Array.isArray(value) ? value.join(',') : value);
     const query = readListQuery(body, readProjection(join(body.attributes), join(body.excludedAttributes)));
-    sendResource(res, 200, listResources(store, kind, query, features().maxResults, baseUrlOf(req)));
+    sendResource(res, 200, listResources(store, kind, query, features(), baseUrlOf(req)));
   });
 
   // RFC 7644 §3.3: create; 201 with Location, 409 uniqueness on a taken userName.
