@@ -321,13 +321,14 @@ export async function startKingdeeSimulator(options: SimulatorStartOptions): Pro
   const d = KINGDEE_SIMULATOR_DEFAULTS;
   const { employees, departments } = simulator.state;
   return {
-    url: handle.baseUrl,
+    // The server root (the CLI adds /_sim/faults to it); connections use the /k3cloud/ base in the config.
+    url: handle.url,
     faults: simulator.server.faults,
     connectionConfig: simulatorConnectionConfig(handle.baseUrl),
     notes: [
       `data centre ${d.acctId}, organisation ${d.orgNumber}; ${employees.size.toLocaleString('en')} employees (员工), ${departments.size.toLocaleString('en')} departments (部门)`,
       `password login: ${d.userName} / ${d.password}; app login: appId ${d.appId}, appSecret ${d.appSecret}`,
-      `services: POST ${handle.baseUrl}{ServiceName}.common.kdsvc`,
+      `WebAPI base: ${handle.baseUrl} (services: POST ${handle.baseUrl}{ServiceName}.common.kdsvc)`,
     ],
     stop: handle.stop,
   };
