@@ -1,3 +1,6 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { z } from 'zod';
 import { createLogger } from '../../core/logger.js';
 import type { EmployeeRecordInput } from '../kit/contract.js';
 import { ConnectorError } from '../kit/errors.js';
@@ -447,6 +450,106 @@ describe('departments', () => {
       parentExternalId: null,
     });
     expect(made.externalId).toBe('dept-uuid-1');
+  });
+});
+
+describe('traffic', () => {
+  // The request bodies the API pages document (API文档 › 单据查询 / 保存 / 提交 / 审核 / 操作接口 › 请求参数).
+  const ids = z.object({ Ids: z.string().regex(/^\d+$/), Numbers: z.array(z.string()) });
+  const documented: Record<string, z.ZodType> = {
+    ValidateUser: z.strictObject({
+      acctID: z.string(),
+      username: z.string(),
+      password: z.string(),
+      lcid: z.number(),
+    }),
+    ExecuteBillQuery: z.strictObject({
+      data: z.strictObject({
+        FormId: z.string(),
+        FieldKeys: z.string().regex(/^[A-Za-z_.]+(,[A-Za-z_.]+)*$/),
+        FilterString: z.string(),
+        OrderString: z.string(),
+        TopRowCount: z.number().int().min(0),
+        StartRow: z.number().int().min(0),
+        Limit: z.number().int().min(1).max(2000),
+      }),
+    }),
+    Save: z.strictObject({
+      formid: z.string(),
+      data: z.looseObject({
+        NeedUpDateFields: z.array(z.string()),
+        IsDeleteEntry: z.boolean(),
+        Model: z.record(z.string().regex(/^F[A-Za-z0-9_]+$/), z.unknown()),
+      }),
+    }),
+    Submit: z.strictObject({ formid: z.string(), data: ids }),
+    Audit: z.strictObject({ formid: z.string(), data: ids }),
+    UnAudit: z.strictObject({ formid: z.string(), data: ids }),
+    ExcuteOperation: z.strictObject({
+      formid: z.string(),
+      opNumber: z.enum(['Forbid', 'Enable']),
+      data: ids,
+    }),
+  };
+
+  it('sends the documented request shapes, with the session as cookie and kdservice-sessionid header', async () => {
+    sim.server.recorder.enabled = true;
+    const connector = open();
+    await connector.upsertEmployeeRecord(employee(40));
+    await connector.upsertEmployeeRecord(employee(40, { name: '改', active: false }));
+    await connector.listAccounts({ cursor: null, pageSize: 10 });
+    const seen = new Set<string>();
+    for (const exchange of sim.server.recorder.exchanges) {
+      const service = /\.([A-Za-z]+)\.common\.kdsvc$/.exec(exchange.path)?.[1] ?? '';
+      seen.add(service);
+      const schema = documented[service];
+      expect({ service, known: schema !== undefined }).toEqual({ service, known: true });
+      expect({ service, issues: schema?.safeParse(exchange.requestBody).error?.issues ?? [] }).toEqual({
+        service,
+        issues: [],
+      });
+      if (service !== 'ValidateUser') {
+        expect(exchange.requestHeaders.cookie).toMatch(/kdservice-sessionid=[0-9a-f]+/);
+        expect(exchange.requestHeaders['kdservice-sessionid']).toMatch(/^[0-9a-f]+$/);
+      }
+    }
+    expect([...seen].sort()).toEqual([
+      'Audit',
+      'ExcuteOperation',
+      'ExecuteBillQuery',
+      'Save',
+      'Submit',
+      'UnAudit',
+      'ValidateUser',
+    ]);
+  });
+
+  it('keeps the password, the app secret and the session out of trace logs', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        lines.push(chunk.toString());
+        callback();
+      },
+    });
+    for (const overrides of [
+      {},
+      { password: undefined, appId: D.appId, appSecret: D.appSecret, appLogin: 'appSecret' },
+    ]) {
+      const connector = createKingdeeConnector({
+        config: config(overrides),
+        connectionId: `kingdee-trace-${(seq += 1)}`,
+        log: pino({ level: 'trace' }, sink),
+      });
+      await connector.check();
+      await connector.close();
+    }
+    const output = lines.join('');
+    expect(output).toContain('ValidateUser');
+    expect(output).toContain('LoginByAppSecret');
+    expect(output).not.toContain(D.password);
+    expect(output).not.toContain(D.appSecret);
+    expect(output).not.toMatch(/kdservice-sessionid[^,]*[0-9a-f]{32}/);
   });
 });
 
