@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { ConfigError, JunctionError } from '../core/errors.js';
+import { numberFlag } from './commands/number-flag.js';
 
 /** The `junction` command. Each subcommand loads only what it needs. */
 const program = new Command()
@@ -43,6 +44,60 @@ program
   .action(async (name: string) => {
     const file = await (await import('./commands/migration-generate.js')).generateMigration(name);
     process.stdout.write(file ? `Wrote ${file}\n` : 'Entities and migrations agree; nothing to generate.\n');
+  });
+
+program
+  .command('simulate')
+  .argument('<vendor>', 'connector id: bamboohr, wecom, scim, kingdee, …')
+  .description('run one vendor simulator standalone and print its URL and a connection config')
+  .option(
+    '--port <n>',
+    'port to listen on (0: any free port)',
+    numberFlag({ integer: true, min: 0, max: 65535 }),
+    0,
+  )
+  .option('--host <address>', 'address to listen on', '127.0.0.1')
+  .option('--people <n>', 'people to generate', numberFlag({ integer: true, min: 0, max: 1_000_000 }), 1000)
+  .option('--seed <n>', 'seed of the generated organisation', numberFlag({ integer: true, min: 0 }), 1)
+  .option('--latency <ms>', 'added to every response', numberFlag({ min: 0 }))
+  .option('--rate-429 <p>', 'share of requests rate limited (0..1)', numberFlag({ min: 0, max: 1 }))
+  .option('--retry-after <s>', 'Retry-After of rate-limited answers', numberFlag({ integer: true, min: 0 }))
+  .option(
+    '--burst-5xx <n>',
+    'the first N requests fail with 500/502/503',
+    numberFlag({ integer: true, min: 0 }),
+  )
+  .option('--token-ttl <s>', 'lifetime of issued tokens / sessions', numberFlag({ integer: true, min: 1 }))
+  .action(async (vendor: string, o: Record<string, number | string | undefined>) => {
+    const knob = (name: string, value: unknown) => (typeof value === 'number' ? { [name]: value } : {});
+    await (
+      await import('./commands/simulate.js')
+    ).simulateCommand(vendor, {
+      port: Number(o.port),
+      host: String(o.host),
+      people: Number(o.people),
+      seed: Number(o.seed),
+      faults: {
+        ...knob('latencyMs', o.latency),
+        ...knob('rate429', o.rate429),
+        ...knob('retryAfterSeconds', o.retryAfter),
+        ...knob('burst5xx', o.burst5xx),
+        ...knob('tokenTtlSeconds', o.tokenTtl),
+      },
+    });
+  });
+
+const connector = program.command('connector').description('connector kinds and connections');
+connector
+  .command('list')
+  .description('the connector kinds this build has: id, category, title, capabilities')
+  .action(async () => (await import('./commands/connector.js')).connectorListCommand());
+connector
+  .command('check')
+  .argument('<connection>', 'connection id, slug, or tenant/slug')
+  .description('test a connection: reach the vendor with its stored credentials and report what works')
+  .action(async (reference: string) => {
+    process.exitCode = await (await import('./commands/connector.js')).connectorCheckCommand(reference);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
