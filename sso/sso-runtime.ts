@@ -1,0 +1,111 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type Provider from 'oidc-provider';
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import type { SsoDeps } from './deps.js';
+import { ApplicationDirectory } from './provider/oidc/application-directory.js';
+import { SSO_SESSION_COOKIE } from './provider/oidc/cookie-names.js';
+import { createOidcProvider, type ProviderViews } from './provider/oidc/create-oidc-provider.js';
+import { PersonViews } from './provider/oidc/person-views.js';
+import {
+  ensureSigningKeys,
+  keySetFingerprint,
+  loadKeyMaterial,
+  type KeyMaterial,
+} from './provider/keys/signing-keys.js';
+import { findSsoSession } from './sessions/sso-sessions.js';
+import { ExpiringStore } from './state/expiring-store.js';
+import { LdapSignIn } from './upstream/ldap/ldap-sign-in.js';
+import { UpstreamOidc } from './upstream/oidc/upstream-oidc.js';
+
+/** How often a replica checks whether another one rotated the keys. */
+const KEY_CHECK_MS = 30_000;
+
+export interface SsoRuntimeOptions {
+  views: ProviderViews;
+  /** Runs after oidc-provider answered (the gateway ends its SSO session after RP-initiated logout). */
+  afterOidc?: (ctx: KoaContextWithOIDC, runtime: SsoRuntime) => Promise<void>;
+}
+
+/**
+ * Everything the gateway's sign-in routes share in one process: the key material, the oidc-provider instance built
+ * from it (rebuilt when the keys change in PostgreSQL, so a rotation on one replica reaches all), and the stores.
+ * Holds no per-person state: that is all in PostgreSQL.
+ */
+export class SsoRuntime {
+  readonly store: ExpiringStore;
+  readonly applications: ApplicationDirectory;
+  readonly views: PersonViews;
+  readonly upstreamOidc: UpstreamOidc;
+  readonly ldap: LdapSignIn;
+  private material!: KeyMaterial;
+  private provider!: Provider;
+  private handler!: (req: IncomingMessage, res: ServerResponse) => void;
+  private lastKeyCheck = 0;
+  private keyCheck: Promise<void> | undefined;
+
+  private constructor(
+    readonly deps: SsoDeps,
+    private readonly options: SsoRuntimeOptions,
+  ) {
+    this.store = new ExpiringStore(deps.dataSource);
+    this.applications = new ApplicationDirectory(deps.dataSource);
+    this.views = new PersonViews(deps.dataSource, this.applications);
+    this.upstreamOidc = new UpstreamOidc(deps, this.store);
+    this.ldap = new LdapSignIn(deps, this.store);
+  }
+
+  static async start(deps: SsoDeps, options: SsoRuntimeOptions): Promise<SsoRuntime> {
+    const runtime = new SsoRuntime(deps, options);
+    await ensureSigningKeys(deps.dataSource, deps.vault, new URL(deps.publicUrl).host);
+    await runtime.reloadKeys();
+    return runtime;
+  }
+
+  get keys(): KeyMaterial {
+    return this.material;
+  }
+
+  get oidc(): Provider {
+    return this.provider;
+  }
+
+  /** The node request handler of the current oidc-provider instance. */
+  oidcHandler(): (req: IncomingMessage, res: ServerResponse) => void {
+    this.maybeCheckKeys();
+    return this.handler;
+  }
+
+  /** Reloads key material and rebuilds the provider; called at start, after a rotation, and when the set changed. */
+  async reloadKeys(): Promise<void> {
+    const material = await loadKeyMaterial(this.deps.dataSource, this.deps.vault);
+    const afterOidc = this.options.afterOidc;
+    const provider = createOidcProvider({
+      deps: this.deps,
+      keys: material,
+      applications: this.applications,
+      views: this.views,
+      probe: {
+        personOf: async (ctx) =>
+          (await findSsoSession(this.deps.dataSource, ctx.cookies.get(SSO_SESSION_COOKIE, { signed: false })))
+            ?.personId,
+      },
+      render: this.options.views,
+      after: afterOidc ? (ctx) => afterOidc(ctx, this) : undefined,
+    });
+    this.material = material;
+    this.provider = provider;
+    this.handler = provider.callback();
+    this.lastKeyCheck = Date.now();
+  }
+
+  private maybeCheckKeys(): void {
+    if (this.keyCheck || Date.now() - this.lastKeyCheck < KEY_CHECK_MS) return;
+    this.lastKeyCheck = Date.now();
+    this.keyCheck = keySetFingerprint(this.deps.dataSource)
+      .then((fingerprint) => (fingerprint === this.material.fingerprint ? undefined : this.reloadKeys()))
+      .catch((error: unknown) => this.deps.log.warn({ err: error }, 'sso: signing key check failed'))
+      .finally(() => {
+        this.keyCheck = undefined;
+      });
+  }
+}

@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { one, rows } from '../db/sql.js';
+
+/**
+ * Short-lived keyed state in PostgreSQL (`expiring_entries`), shared by every gateway replica: login transactions,
+ * upstream OIDC state, SAML request ids and assertion ids, sign-in attempt counters. Expiry is judged by the
+ * database clock so replicas with drifting clocks agree. Housekeeping prunes expired rows.
+ */
+export class ExpiringStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async put(namespace: string, key: string, value: object, ttlSeconds: number): Promise<void> {
+    await rows(
+      this.dataSource,
+      `INSERT INTO expiring_entries (namespace, key, value, expires_at)
+       VALUES ($1, $2, $3, now() + make_interval(secs => $4))
+       ON CONFLICT (namespace, key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at`,
+      [namespace, storeKey(key), JSON.stringify(value), ttlSeconds],
+      'expiring-put',
+    );
+  }
+
+  /** Inserts unless a live entry exists; true when this call wrote it (replay caches rely on this). */
+  async putIfAbsent(namespace: string, key: string, value: object, ttlSeconds: number): Promise<boolean> {
+    const written = await one(
+      this.dataSource,
+      `INSERT INTO expiring_entries (namespace, key, value, expires_at)
+       VALUES ($1, $2, $3, now() + make_interval(secs => $4))
+       ON CONFLICT (namespace, key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at
+         WHERE expiring_entries.expires_at <= now()
+       RETURNING 1 AS written`,
+      [namespace, storeKey(key), JSON.stringify(value), ttlSeconds],
+      'expiring-put-if-absent',
+    );
+    return written !== undefined;
+  }
+
+  async get<T extends object>(namespace: string, key: string): Promise<T | undefined> {
+    const row = await one<{ value: T }>(
+      this.dataSource,
+      `SELECT value FROM expiring_entries WHERE namespace = $1 AND key = $2 AND expires_at > now()`,
+      [namespace, storeKey(key)],
+      'expiring-get',
+    );
+    return row?.value;
+  }
+
+  /** Reads and deletes in one statement: of two concurrent callers only one gets the value (single use). */
+  async take<T extends object>(namespace: string, key: string): Promise<T | undefined> {
+    const row = await one<{ value: T; live: boolean }>(
+      this.dataSource,
+      `DELETE FROM expiring_entries WHERE namespace = $1 AND key = $2 RETURNING value, expires_at > now() AS live`,
+      [namespace, storeKey(key)],
+      'expiring-take',
+    );
+    return row?.live ? row.value : undefined;
+  }
+
+  async delete(namespace: string, key: string): Promise<void> {
+    await rows(this.dataSource, `DELETE FROM expiring_entries WHERE namespace = $1 AND key = $2`, [
+      namespace,
+      storeKey(key),
+    ]);
+  }
+
+  /** A fixed-window counter: returns the count including this call; the window starts with the first call. */
+  async increment(namespace: string, key: string, windowSeconds: number): Promise<number> {
+    const row = await one<{ n: number }>(
+      this.dataSource,
+      `INSERT INTO expiring_entries (namespace, key, value, expires_at)
+       VALUES ($1, $2, '{"n": 1}', now() + make_interval(secs => $3))
+       ON CONFLICT (namespace, key) DO UPDATE SET
+         value = CASE WHEN expiring_entries.expires_at <= now() THEN '{"n": 1}'::jsonb
+                      ELSE jsonb_build_object('n', (expiring_entries.value->>'n')::int + 1) END,
+         expires_at = CASE WHEN expiring_entries.expires_at <= now() THEN EXCLUDED.expires_at
+                      ELSE expiring_entries.expires_at END
+       RETURNING (value->>'n')::int AS n`,
+      [namespace, storeKey(key), windowSeconds],
+      'expiring-increment',
+    );
+    return row?.n ?? 1;
+  }
+}
+
+/** Keys longer than the column allows (or made of untrusted text of any length) are stored as their SHA-256. */
+function storeKey(key: string): string {
+  return key.length <= 200 ? key : `sha256:${createHash('sha256').update(key).digest('hex')}`;
+}
