@@ -7,6 +7,8 @@ import { errorHandler, notFound } from './middleware/errors.js';
 import { requestMetrics } from './middleware/request-metrics.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { ssoRoutes } from './sso/sso-routes.js';
 
 /** The gateway's HTTP app: routes are mounted here in one visible list. */
 export function createApp(deps: GatewayDeps, metrics: Metrics = createMetrics()): Express {
@@ -16,8 +18,12 @@ export function createApp(deps: GatewayDeps, metrics: Metrics = createMetrics())
   app.use(requestMetrics(metrics));
   app.use(healthRoutes(deps));
   app.use(metricsRoutes(metrics));
+  // Vendor webhooks (POST /hooks/:connectionId): raw body, signature checked per vendor.
+  app.use(webhookRoutes(deps));
   app.use(API_BASE, adminApi(deps));
   app.use(SCIM_BASE, scimServer(deps));
+  // Sign-in: OpenID Provider (/oidc), SAML IdP (/saml), login UI, launcher and logout (/sso).
+  app.use(ssoRoutes(deps).router);
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;
