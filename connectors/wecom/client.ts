@@ -21,6 +21,7 @@ import { Errcode } from './api/errcodes.js';
 import {
   getUserResponseSchema,
   listIdResponseSchema,
+  listUsersResponseSchema,
   useridLookupResponseSchema,
   type ListIdResponse,
   type UserPayload,
@@ -157,6 +158,15 @@ export class WeComClient {
       body: { ...(cursor ? { cursor } : {}), limit },
       schema: listIdResponseSchema,
     });
+  }
+
+  /** 获取部门成员详情: GET /cgi-bin/user/list?department_id= — the department's own members, every field. */
+  async listDepartmentMembers(departmentId: number): Promise<WeComUser[]> {
+    const answer = await this.call(`user/list ${departmentId}`, 'GET', '/user/list', {
+      query: { department_id: departmentId },
+      schema: listUsersResponseSchema,
+    });
+    return answer.userlist;
   }
 
   /** 邮箱获取userid: POST /cgi-bin/user/get_userid_by_email — null when no member has it (46004). */

@@ -39,6 +39,7 @@ async function setup(
     emailField: 'email',
     invite: false,
     matchByEmail: false,
+    memberListing: 'list_id',
     ...overrides,
   });
   return { sim, connector };
@@ -79,10 +80,8 @@ describe('WeCom connector against the simulator', () => {
       const { sim, connector } = await open({ people: 50 });
       const departments = sim.tree.childIds(1).slice(0, 3);
       // E000005 sits in four departments: with 7 rows a page its rows cross a boundary.
+      expect(sim.members.update({ userid: 'E000005', department: [1, ...departments] }).ok).toBe(true);
       const member = sim.members.get('E000005')!;
-      member.department = [1, ...departments];
-      member.order = member.department.map(() => 0);
-      member.is_leader_in_dept = member.department.map(() => 0);
       const result = await readAll<TargetAccount>(connector.listAccounts, { pageSize: 7 });
       const ids = result.items.map((a) => a.externalId);
       expect(result.pages).toBeGreaterThan(7);
@@ -131,6 +130,7 @@ describe('WeCom connector against the simulator', () => {
           emailField: 'email',
           invite: false,
           matchByEmail: false,
+          memberListing: 'list_id',
         },
       );
       const rest = await readAll<TargetAccount>(other.listAccounts, {
@@ -151,6 +151,29 @@ describe('WeCom connector against the simulator', () => {
       const result = await readAll<TargetAccount>(connector.listAccounts, { pageSize: 25 });
       expect(expected).toBeGreaterThan(0);
       expect(result.items).toHaveLength(expected);
+    });
+
+    it('lists by department with one call per department, each member once', async () => {
+      const { sim, connector } = await open({ people: 120 }, { memberListing: 'department' });
+      const member = sim.members.get('E000007')!;
+      const departments = [...new Set([...member.department, ...sim.tree.childIds(1).slice(0, 2)])];
+      expect(sim.members.update({ userid: 'E000007', department: departments }).ok).toBe(true);
+      const result = await readAll<TargetAccount>(connector.listAccounts, { pageSize: 20 });
+      const ids = result.items.map((a) => a.externalId);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids).toHaveLength(120);
+      expect(result.pages).toBeGreaterThanOrEqual(3);
+      expect(sim.calls.get('/user/get')).toBeUndefined();
+      expect(sim.calls.get('/user/list')).toBe(sim.tree.size);
+    });
+
+    it('says what to do when the corp may no longer list by department', async () => {
+      const { connector } = await open({ people: 5, legacyListApis: false }, { memberListing: 'department' });
+      const failure = await failureOf(connector.listAccounts({ cursor: null }));
+      expect(failure).toMatchObject({
+        connectorCode: 'permission_denied',
+        vendorCode: String(Errcode.apiForbidden),
+      });
     });
 
     it('hands a 45009 that outlasts the retries to the engine as rate_limited with the documented block time', async () => {

@@ -29,6 +29,11 @@ export interface WeComConnectorOptions extends MappingOptions {
   corpId: string;
   /** findAccount falls back to 邮箱获取userid when the derived userid finds nobody. */
   matchByEmail: boolean;
+  /**
+   * How listAccounts reads members: `list_id` (获取成员ID列表, then 读取成员 for each — works for every corp) or
+   * `department` (获取部门成员详情 per department: far fewer calls, but closed to IPs added after 2022-08-15).
+   */
+  memberListing: 'list_id' | 'department';
 }
 
 /** A department input, with the WeCom id the engine stored from an earlier upsert when it has one. */
@@ -86,8 +91,14 @@ export class WeComConnector {
     };
   }
 
-  /** 获取成员ID列表 page by page, each userid read with 读取成员; members outside the root department are left out. */
   async listAccounts(request: ReadRequest): Promise<Page<TargetAccount>> {
+    return this.options.memberListing === 'department'
+      ? this.listAccountsByDepartment(request)
+      : this.listAccountsById(request);
+  }
+
+  /** 获取成员ID列表 page by page, each userid read with 读取成员; members outside the root department are left out. */
+  private async listAccountsById(request: ReadRequest): Promise<Page<TargetAccount>> {
     const cursor = request.cursor ? decodeAccountCursor(request.cursor) : undefined;
     const limit = Math.min(10_000, Math.max(1, request.pageSize ?? DEFAULT_PAGE_SIZE));
     const page = await this.client.listUserIds(cursor?.v, limit);
@@ -112,6 +123,33 @@ export class WeComConnector {
       items,
       nextCursor: page.next_cursor ? encodeCursor({ v: page.next_cursor, ...(last ? { last } : {}) }) : null,
     };
+  }
+
+  /**
+   * 获取部门成员详情 for the departments of the root's subtree in ascending id order, until a page is full. A
+   * member in several departments is listed with the first of them (lowest id) in the subtree only, so exactly
+   * once; the cursor is the last department read.
+   */
+  private async listAccountsByDepartment(request: ReadRequest): Promise<Page<TargetAccount>> {
+    const after = request.cursor ? decodeDepartmentCursor(request.cursor).after : 0;
+    const pageSize = Math.max(1, request.pageSize ?? DEFAULT_PAGE_SIZE);
+    const ids = (await this.client.departmentSubtree(this.options.rootDepartmentId))
+      .map((department) => department.id)
+      .sort((a, b) => a - b);
+    const inScope = new Set(ids);
+    const items: TargetAccount[] = [];
+    let last: number | undefined;
+    for (const id of ids) {
+      if (id <= after) continue;
+      for (const user of await this.client.listDepartmentMembers(id)) {
+        const home = Math.min(...user.department.filter((department) => inScope.has(department)));
+        if (home === id) items.push(accountOf(user, this.options));
+      }
+      last = id;
+      if (items.length >= pageSize) break;
+    }
+    const more = last !== undefined && ids.some((id) => id > last);
+    return { items, nextCursor: more && last !== undefined ? encodeCursor({ after: last }) : null };
   }
 
   /** By the userid Junction derives from the account's key; then, when configured, by email (邮箱获取userid). */

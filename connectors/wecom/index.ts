@@ -51,6 +51,12 @@ export const wecomConfigSchema = z.object({
     .describe(
       'Also find existing members by e-mail. WeCom blocks the lookup for a day after too many misses, so leave it off for bulk onboarding',
     ),
+  memberListing: z
+    .enum(['list_id', 'department'])
+    .default('list_id')
+    .describe(
+      'How members are listed: list_id (one call per member; works everywhere) or department (one call per department; only for corps whose sync IP predates 2022-08-15)',
+    ),
   requestsPerSecond: z
     .number()
     .positive()
@@ -95,6 +101,7 @@ export const wecomConnector = defineConnector({
       emailField: config.emailField,
       invite: config.invite,
       matchByEmail: config.matchByEmail,
+      memberListing: config.memberListing,
     });
   },
 });

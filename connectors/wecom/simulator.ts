@@ -40,6 +40,11 @@ export interface WeComSimulatorOptions {
   extattrNames?: string[];
   /** 企业邮箱 enabled (biz_mail honoured). Default false. */
   bizMail?: boolean;
+  /**
+   * May this corp's IP still call the full-list APIs (user/list, user/simplelist, department/list)? WeCom closed
+   * them to IPs added after 2022-08-15; the exact errcode is not documented, 48002 is answered. Default true.
+   */
+  legacyListApis?: boolean;
   /** 多语言 enabled (name_en honoured). Default false. */
   multilingual?: boolean;
   /** Record every exchange in `recorder` (tests that check traffic against the vendor's field lists). */
@@ -67,6 +72,7 @@ export class WeComSimulator {
   /** Calls per API (`/user/get` → n), faulted ones included. */
   readonly calls = new Map<string, number>();
   trustedIps: string[] | undefined;
+  legacyListApis: boolean;
   private readonly secrets: Record<string, SecretKind>;
   private readonly currentToken = new Map<string, { token: string; expiresAt: number }>();
   private handle: SimulatorHandle | undefined;
@@ -75,6 +81,7 @@ export class WeComSimulator {
     this.corpId = options.corpId ?? DEFAULT_CORP_ID;
     this.secrets = options.secrets ?? { [DEFAULT_SECRET]: 'contacts' };
     this.trustedIps = options.trustedIps;
+    this.legacyListApis = options.legacyListApis ?? true;
     this.members = new MemberStore(() => this.tree, {
       extattrNames: new Set(options.extattrNames ?? ['工号', '成本中心']),
       bizMail: options.bizMail ?? false,
@@ -208,7 +215,8 @@ export class WeComSimulator {
     }
     if (
       (endpoint.write && check.subject !== 'contacts') ||
-      (endpoint.contactsOnly && check.subject === 'app')
+      (endpoint.contactsOnly && check.subject === 'app') ||
+      (endpoint.legacyList && !this.legacyListApis)
     ) {
       return this.reply(res, Errcode.apiForbidden);
     }

@@ -57,6 +57,9 @@ export const UserStatus = { active: 1, disabled: 2, notActivated: 4, left: 5 } a
 
 export const getUserResponseSchema = envelopeSchema.extend(userSchema.shape);
 
+/** GET /cgi-bin/user/list?department_id= (通讯录管理-成员管理-获取部门成员详情): the department's own members. */
+export const listUsersResponseSchema = envelopeSchema.extend({ userlist: z.array(userSchema).default([]) });
+
 /** POST /cgi-bin/user/list_id (通讯录管理-成员管理-获取成员ID列表): one row per (member, department). */
 export const listIdResponseSchema = envelopeSchema.extend({
   next_cursor: z.string().optional(),

@@ -99,6 +99,7 @@ export function departmentEndpoints(options: { multilingual: boolean }): Endpoin
       // 通讯录管理-部门管理-获取部门列表: GET /cgi-bin/department/list?id= (the department and its subtree; all when absent)
       method: 'GET',
       path: '/department/list',
+      legacyList: true,
       handle: (corp, request): Answer => {
         const id = idParam(request, ROOT_ID);
         if (typeof id !== 'number') return id;

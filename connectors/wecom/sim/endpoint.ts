@@ -37,5 +37,10 @@ export interface Endpoint {
   path: string;
   write?: boolean;
   contactsOnly?: boolean;
+  /**
+   * The full-list APIs closed to IPs added to 通讯录同步 after 2022-08-15 (获取部门成员 / 获取部门成员详情 /
+   * 获取部门列表: "新增IP将不能再调用此接口"), answered 48002 when the simulator plays such a corp.
+   */
+  legacyList?: boolean;
   handle(corp: CorpState, request: EndpointRequest): Answer;
 }

@@ -125,6 +125,7 @@ export const userEndpoints: Endpoint[] = [
     // 通讯录管理-成员管理-获取部门成员: GET /cgi-bin/user/simplelist?department_id= (direct members only)
     method: 'GET',
     path: '/user/simplelist',
+    legacyList: true,
     handle: (corp, request): Answer => {
       const id = departmentIdParam(request);
       if (id === undefined) return { errcode: Errcode.invalidParameter, errmsg: 'invalid department_id' };
@@ -140,6 +141,7 @@ export const userEndpoints: Endpoint[] = [
     // 通讯录管理-成员管理-获取部门成员详情: GET /cgi-bin/user/list?department_id= (direct members only)
     method: 'GET',
     path: '/user/list',
+    legacyList: true,
     handle: (corp, request): Answer => {
       const id = departmentIdParam(request);
       if (id === undefined) return { errcode: Errcode.invalidParameter, errmsg: 'invalid department_id' };

@@ -78,6 +78,17 @@ describe('WeCom connector traffic against the vendor field lists', () => {
     });
     await instance.disableAccount!(created.externalId);
     await readAll(instance.listAccounts!, { pageSize: 5 });
+    const byDepartment = wecomConnector.create({
+      connectionId: 'wecom-traffic-by-department',
+      log: createLogger({ level: 'silent' }),
+      config: wecomConfigSchema.parse({
+        corpId: DEFAULT_CORP_ID,
+        corpSecret: DEFAULT_SECRET,
+        baseUrl: url,
+        memberListing: 'department',
+      }),
+    });
+    await readAll(byDepartment.listAccounts!, { pageSize: 5 });
     await readAll(instance.readDepartments!, { pageSize: 2 });
     await instance.deleteAccount!(created.externalId);
     await instance.deleteDepartment!(east.externalId);
@@ -94,6 +105,7 @@ describe('WeCom connector traffic against the vendor field lists', () => {
           '/department/simplelist',
           '/department/delete',
           '/user/list_id',
+          '/user/list',
           '/user/create',
           '/user/get',
           '/user/update',
