@@ -8,6 +8,7 @@ import { requestMetrics } from './middleware/request-metrics.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { ssoRoutes } from './sso/sso-routes.js';
 
 /** The gateway's HTTP app: routes are mounted here in one visible list. */
@@ -18,6 +19,8 @@ export function createApp(deps: GatewayDeps, metrics: Metrics = createMetrics())
   app.use(requestMetrics(metrics));
   app.use(healthRoutes(deps));
   app.use(metricsRoutes(metrics));
+  // Vendor webhooks (POST /hooks/:connectionId): raw body, signature checked per vendor.
+  app.use(webhookRoutes(deps));
   // Vendor webhooks (POST /hooks/:connectionId): raw body, signature checked per vendor.
   app.use(webhookRoutes(deps));
   app.use(API_BASE, adminApi(deps));

@@ -1,0 +1,381 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection as TemporalConnection } from '@temporalio/client';
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import { bamboohrConnector } from '../connectors/bamboohr/index.js';
+import { BambooHrSimulator } from '../connectors/bamboohr/simulator.js';
+import type { RegisteredConnector } from '../connectors/kit/contract.js';
+import { sealConnectionConfig } from '../connectors/open-connector.js';
+import { scimConnector } from '../connectors/scim/index.js';
+import { ScimSimulator } from '../connectors/scim/simulator.js';
+import { useridFor } from '../connectors/wecom/userid.js';
+import { wecomConnector } from '../connectors/wecom/index.js';
+import { DEFAULT_CORP_ID, DEFAULT_SECRET, WeComSimulator } from '../connectors/wecom/simulator.js';
+import { createDataSource } from '../core/db/data-source.js';
+import { createLogger } from '../core/logger.js';
+import { Vault } from '../core/vault/vault.js';
+import { MIGRATIONS } from '../migrations/index.js';
+import { startEmbeddedPostgres } from '../bin/embedded/postgres.js';
+import { startDevTemporal } from '../bin/embedded/temporal.js';
+import { freePort } from '../bin/runtime/free-port.js';
+import { migrate } from '../bin/runtime/database.js';
+import { signalWebhookSync, startConnectionSync, waitForRun } from '../workers/client.js';
+import { workflowIds } from '../workers/sync-contract.js';
+
+/**
+ * `npm run bench -- sync [--sizes 10000,100000] [--changes 100]`: full sync of N BambooHR people into the SCIM and
+ * WeCom simulators (faults off) with the worker in its own process, then event-driven incremental changes.
+ * Prints one JSON object per figure.
+ */
+const DEFINITIONS: Record<string, RegisteredConnector> = {
+  bamboohr: bamboohrConnector,
+  wecom: wecomConnector,
+  scim: scimConnector,
+};
+
+export async function runSyncBench(argv: string[]): Promise<void> {
+  const sizes = (option(argv, '--sizes') ?? '10000,100000').split(',').map(Number);
+  const changes = Number(option(argv, '--changes') ?? 100);
+  const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'bench-sync' });
+  const dir = mkdtempSync(join(tmpdir(), 'junction-bench-sync-'));
+  const postgres = await startEmbeddedPostgres({
+    dataDir: dir,
+    port: await freePort(),
+    log,
+    persistent: false,
+  });
+  const temporal = await startDevTemporal({ log, port: await freePort() });
+  const connection = await TemporalConnection.connect({ address: temporal.address });
+  const client = new Client({ connection, namespace: temporal.namespace });
+  try {
+    for (const [i, n] of sizes.entries()) {
+      await benchSize({
+        n,
+        changes: i === 0 ? changes : 0,
+        adminUrl: postgres.adminUrl,
+        client,
+        address: temporal.address,
+        namespace: temporal.namespace,
+      });
+    }
+  } finally {
+    await connection.close();
+    await temporal.stop();
+    await postgres.stop();
+  }
+}
+
+async function benchSize(input: {
+  n: number;
+  changes: number;
+  adminUrl: string;
+  client: Client;
+  address: string;
+  namespace: string;
+}): Promise<void> {
+  const dbName = `bench_sync_${input.n}_${randomBytes(3).toString('hex')}`;
+  await adminQuery(input.adminUrl, `CREATE DATABASE ${dbName}`);
+  const url = new URL(input.adminUrl);
+  url.pathname = `/${dbName}`;
+  const ds = createDataSource({ url: url.toString(), migrations: MIGRATIONS, poolSize: 4 });
+  await ds.initialize();
+  await migrate(ds);
+  const key = randomBytes(32);
+  const vault = new Vault(key);
+  const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
+
+  const hr = new BambooHrSimulator({ people: input.n, seed: 11 });
+  const hrHandle = await hr.start(0, '127.0.0.1');
+  const wecom = new WeComSimulator({ frequency: { perMinute: 100_000_000, perHour: 1_000_000_000 } });
+  const wecomHandle = await wecom.start(0, '127.0.0.1');
+  const scim = new ScimSimulator();
+  const scimUrl = await scim.listen(0, '127.0.0.1');
+  const [tenant] = (await ds.query(
+    `INSERT INTO tenants (slug, name, version) VALUES ('bench', 'Bench', 1) RETURNING id`,
+  )) as [{ id: string }];
+  const hrId = await insertConnection(
+    ds,
+    vault,
+    tenant.id,
+    'bamboohr',
+    'source',
+    hr.connectionConfig(hrHandle.url),
+    {},
+  );
+  await insertConnection(
+    ds,
+    vault,
+    tenant.id,
+    'wecom',
+    'target',
+    {
+      corpId: DEFAULT_CORP_ID,
+      corpSecret: DEFAULT_SECRET,
+      baseUrl: wecomHandle.url,
+      requestsPerSecond: 1000,
+      invite: false,
+    },
+    { position: 'jobTitle' },
+  );
+  await insertConnection(
+    ds,
+    vault,
+    tenant.id,
+    'scim',
+    'target',
+    { baseUrl: scimUrl, authType: 'bearer', token: 'scim-simulator-token' },
+    { title: 'jobTitle', department: 'department.name' },
+  );
+
+  const worker = await spawnWorker({
+    DATABASE_URL: url.toString(),
+    TEMPORAL_ADDRESS: input.address,
+    TEMPORAL_NAMESPACE: input.namespace,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    JUNCTION_MASTER_KEY: key.toString('hex'),
+  });
+  try {
+    const started = Date.now();
+    const run = await startConnectionSync(
+      input.client,
+      taskQueue,
+      { id: hrId, direction: 'source' },
+      { mode: 'full', trigger: 'manual' },
+    );
+    const outcome = await waitForRun(input.client, run.workflowId);
+    const wallS = (Date.now() - started) / 1000;
+    const peakRssMb = peakRss(worker.pid ?? 0);
+    const history = await historyEvents(input.client, [
+      run.workflowId,
+      ...(await targetWorkflowIds(ds, outcome.runId)),
+    ]);
+    const [accounts] = (await ds.query(
+      `SELECT count(*)::int AS n FROM accounts WHERE status = 'active'`,
+    )) as [{ n: number }];
+    print({
+      bench: 'sync.full',
+      n: input.n,
+      per_s: round(input.n / wallS),
+      wall_s: round(wallS),
+      peak_rss_mb: peakRssMb,
+      history_events_per_1000: round((history.total * 1000) / input.n),
+      max_events_per_execution: history.maxPerExecution,
+      executions: history.executions,
+      status: outcome.status,
+      targets: (outcome.targets ?? []).map((t) => t.status),
+      accounts_active: accounts.n,
+      wecom_members: wecom.members.size,
+      scim_users: scim.store.count('User'),
+    });
+
+    if (input.changes > 0) {
+      const latencies = await incremental(input.client, taskQueue, ds, hr, hrId, wecom, scim, input.changes);
+      latencies.sort((a, b) => a - b);
+      print({
+        bench: 'sync.incremental',
+        n: input.n,
+        changes: input.changes,
+        completed: latencies.length,
+        p50_s: round(quantile(latencies, 0.5) / 1000),
+        p95_s: round(quantile(latencies, 0.95) / 1000),
+        max_s: round((latencies.at(-1) ?? 0) / 1000),
+        peak_rss_mb: peakRss(worker.pid ?? 0),
+      });
+    }
+  } finally {
+    worker.kill('SIGTERM');
+    await new Promise((r) => worker.once('exit', r));
+    await hrHandle.stop();
+    await wecom.stop();
+    await scim.close();
+    await ds.destroy();
+    await adminQuery(input.adminUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  }
+}
+
+/**
+ * HR changes one person at a time (a title change every 100 ms), each announced by a webhook (signal-with-start
+ * of an incremental sync, as POST /hooks/:id does); latency is from the HR change until both targets show it.
+ */
+async function incremental(
+  client: Client,
+  taskQueue: string,
+  ds: DataSource,
+  hr: BambooHrSimulator,
+  hrId: string,
+  wecom: WeComSimulator,
+  scim: ScimSimulator,
+  changes: number,
+): Promise<number[]> {
+  const employees = hr.state.employees.filter((e) => e.status === 'Active').slice(0, changes);
+  const people = new Map(
+    (
+      (await ds.query(
+        `SELECT id, external_id FROM people WHERE source_connection_id = $1 AND external_id = ANY($2)`,
+        [hrId, employees.map((e) => String(e.id))],
+      )) as { id: string; external_id: string }[]
+    ).map((r) => [r.external_id, r.id]),
+  );
+  const pending = new Map<number, { personId: string; title: string; at: number }>();
+  const latencies: number[] = [];
+  const poll = setInterval(() => {
+    for (const [id, change] of pending) {
+      const member = wecom.members.get(useridFor(change.personId));
+      const user = scim.store.findByExternalId('User', change.personId)[0];
+      const title = (user?.attributes as { title?: string } | undefined)?.title;
+      if (member?.position === change.title && title === change.title) {
+        latencies.push(Date.now() - change.at);
+        pending.delete(id);
+      }
+    }
+  }, 25);
+  try {
+    for (const [i, e] of employees.entries()) {
+      const title = `Bench title ${i} ${randomBytes(2).toString('hex')}`;
+      hr.state.update(e.id, { jobTitle: title });
+      pending.set(e.id, { personId: people.get(String(e.id)) ?? '', title, at: Date.now() });
+      await signalWebhookSync(client, taskQueue, hrId, randomUUID());
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const deadline = Date.now() + 300_000;
+    while (pending.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    // Let the last webhook-started run finish before the worker goes.
+    await client.workflow
+      .getHandle(workflowIds.webhookSync(hrId))
+      .result()
+      .catch(() => undefined);
+  } finally {
+    clearInterval(poll);
+  }
+  return latencies;
+}
+
+async function targetWorkflowIds(ds: DataSource, sourceRunId: string): Promise<string[]> {
+  const rows = (await ds.query(
+    `SELECT DISTINCT workflow_id FROM sync_runs WHERE kind = 'target' AND workflow_id LIKE $1`,
+    [`%${sourceRunId}`],
+  )) as {
+    workflow_id: string;
+  }[];
+  return rows.map((r) => r.workflow_id);
+}
+
+/** History events of each workflow id, following continue-as-new back to the first execution. */
+async function historyEvents(
+  client: Client,
+  ids: string[],
+): Promise<{ total: number; maxPerExecution: number; executions: number }> {
+  let total = 0;
+  let max = 0;
+  let executions = 0;
+  for (const id of ids) {
+    let runId: string | undefined;
+    for (let guard = 0; guard < 10_000; guard += 1) {
+      const history = await client.workflow.getHandle(id, runId).fetchHistory();
+      const events = history.events ?? [];
+      total += events.length;
+      max = Math.max(max, events.length);
+      executions += 1;
+      const previous = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+      if (!previous) break;
+      runId = previous;
+    }
+  }
+  return { total, maxPerExecution: max, executions };
+}
+
+function spawnWorker(env: Record<string, string>): Promise<ChildProcess> {
+  const script = fileURLToPath(new URL('./sync-worker.js', import.meta.url));
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, ...env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`bench worker exited with ${code}`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve(child);
+    });
+  });
+}
+
+/** Peak resident set of a process (Linux VmHWM), in MB. */
+function peakRss(pid: number): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /VmHWM:\s+(\d+) kB/.exec(status);
+    return match ? Math.round(Number(match[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function insertConnection(
+  ds: DataSource,
+  vault: Vault,
+  tenantId: string,
+  connectorId: string,
+  direction: 'source' | 'target',
+  raw: Record<string, unknown>,
+  mappings: Record<string, unknown>,
+): Promise<string> {
+  const id = randomUUID();
+  const definition = DEFINITIONS[connectorId];
+  if (!definition) throw new Error(`no connector ${connectorId}`);
+  const sealed = sealConnectionConfig(definition, raw, vault, id);
+  await ds.query(
+    `INSERT INTO connections (id, tenant_id, connector_id, slug, name, direction, config, secrets_sealed, mappings, account_scope, version)
+     VALUES ($1, $2, $3, $3, $3, $4, $5, $6, $7, 'all', 1)`,
+    [
+      id,
+      tenantId,
+      connectorId,
+      direction,
+      JSON.stringify(sealed.config),
+      sealed.secretsSealed,
+      JSON.stringify(mappings),
+    ],
+  );
+  return id;
+}
+
+async function adminQuery(adminUrl: string, sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+function option(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
+}
+
+const round = (x: number): number => Math.round(x * 10) / 10;
+
+function print(figure: Record<string, unknown>): void {
+  console.log(JSON.stringify(figure));
+}
+
+// Run directly (`node dist/bench/sync.js --sizes 1000`) as well as through bench/run.ts.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  runSyncBench(process.argv.slice(2)).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
