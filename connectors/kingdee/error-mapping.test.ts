@@ -70,6 +70,13 @@ describe('Kingdee error mapping', () => {
     expect(classifyKingdeeResponse({ status: 200, data: '<html>login</html>', headers: {} })).toMatchObject({
       connectorCode: 'invalid_config',
     });
+    expect(
+      classifyKingdeeResponse({
+        status: 200,
+        data: 'response_error:{"Message":"对象引用未设置到对象的实例"}',
+        headers: {},
+      }),
+    ).toMatchObject({ connectorCode: 'vendor_error', vendorCode: 'response_error' });
     expect(classifyKingdeeResponse({ status: 404, data: 'not found', headers: {} })).toMatchObject({
       connectorCode: 'invalid_config',
     });

@@ -85,6 +85,19 @@ export function classifyKingdeeResponse(
       httpStatus: 404,
     });
   }
+  // Some server-side exceptions come back as text prefixed `response_error:` (the vendor SDKs check for it).
+  if (
+    response.status === 200 &&
+    typeof response.data === 'string' &&
+    response.data.startsWith('response_error:')
+  ) {
+    return new ConnectorError('vendor_error', {
+      message: `Kingdee failed the call: ${response.data.slice('response_error:'.length, 300).trim()}`,
+      httpStatus: 200,
+      vendorCode: 'response_error',
+      vendorMessage: response.data.slice(0, 500),
+    });
+  }
   if (response.status === 200 && typeof response.data === 'string') {
     return new ConnectorError('invalid_config', {
       message: `the baseUrl answered HTML or text, not the Kingdee WebAPI: point it at the site's /k3cloud/ root`,
