@@ -14,6 +14,8 @@ it('starts the standalone simulator with a connection config the connector accep
     const report = await instance.check();
     expect(report.details).toMatchObject({ users: 50 });
     expect(running.notes.join('\n')).toMatch(/50 users in \d+ groups/);
+    const faults = await fetch(`${running.url}/_sim/faults`);
+    expect(await faults.json()).toMatchObject({ settings: { rate429: 0 } });
     const groups = await instance.listGroups({ cursor: null });
     expect(groups.items.flatMap((group) => group.memberExternalIds ?? [])).toHaveLength(50);
   } finally {

@@ -11,14 +11,15 @@ export async function startScimSimulator(options: SimulatorStartOptions): Promis
     ...(options.faults ? { faults: options.faults } : {}),
   });
   const seeded = simulator.seed({ people: options.people, seed: options.seed, divisionGroups: true });
-  const url = await simulator.listen(options.port ?? 0, options.host ?? '127.0.0.1');
-  const origin = url.slice(0, url.length - simulator.basePath.length);
+  const scimBase = await simulator.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  // `url` is the server root, where /_sim/faults lives; the SCIM endpoints are below the base path.
+  const origin = scimBase.slice(0, scimBase.length - simulator.basePath.length);
   return {
-    url,
+    url: origin,
     faults: simulator.faults,
-    connectionConfig: { baseUrl: url, authType: 'bearer', token: TOKEN },
+    connectionConfig: { baseUrl: scimBase, authType: 'bearer', token: TOKEN },
     notes: [
-      `${seeded.users.toLocaleString('en')} users in ${seeded.groups} groups; SCIM base ${url} (RFC 7644: /ServiceProviderConfig, /ResourceTypes, /Schemas, /Users, /Groups)`,
+      `${seeded.users.toLocaleString('en')} users in ${seeded.groups} groups; SCIM base ${scimBase} (RFC 7644: /ServiceProviderConfig, /ResourceTypes, /Schemas, /Users, /Groups)`,
       `bearer token ${TOKEN}; or OAuth client credentials at ${origin}/oauth/token (client ${OAUTH_CLIENT.clientId}, secret ${OAUTH_CLIENT.clientSecret})`,
     ],
     stop: () => simulator.close(),
