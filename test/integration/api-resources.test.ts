@@ -51,6 +51,27 @@ const cases: ResourceCase[] = [
     createInB: (w) => ({ tenantId: w.family.subB.id, domain: 'b.example.com' }),
   },
   {
+    path: '/connections',
+    create: (w, n) => ({
+      tenantId: w.family.subA.id,
+      connectorId: 'wecom',
+      slug: `wecom-${n}`,
+      name: `WeCom ${n}`,
+      direction: 'target',
+      config: { corpId: 'corp', corpSecret: 'secret', baseUrl: 'http://127.0.0.1:9' },
+    }),
+    update: { name: 'Renamed connection', schedule: { intervalSeconds: 900 } },
+    existingB: (w) => w.b.connection.id,
+    createInB: (w) => ({
+      tenantId: w.family.subB.id,
+      connectorId: 'wecom',
+      slug: 'sneaky',
+      name: 'Sneaky',
+      direction: 'target',
+      config: { corpId: 'corp', corpSecret: 'secret' },
+    }),
+  },
+  {
     path: '/roles',
     create: (w, n) => ({ tenantId: w.family.subA.id, key: `role-${n}`, name: `Role ${n}` }),
     update: { name: 'Renamed role' },
@@ -228,6 +249,29 @@ describe('admin API resources', () => {
       expect((await subA.delete(`${c.path}/${id}`)).status).toBe(404);
       if (c.createInB) expect((await subA.post(c.path, c.createInB(world))).status).toBe(404);
     });
+  });
+
+  it('answers 404 on every action endpoint for the other subsidiary’s objects', async () => {
+    const b = world.b;
+    const calls: [string, string, unknown?][] = [
+      ['post', `/connections/${b.connection.id}/check`],
+      ['post', `/connections/${b.connection.id}/preview-mapping`, {}],
+      ['post', `/connections/${b.connection.id}/dry-run`, {}],
+      ['post', `/connections/${b.connection.id}/run`, {}],
+      ['post', `/connections/${b.connection.id}/pause`],
+      ['post', `/connections/${b.connection.id}/resume`],
+      ['post', `/approvals/${b.approval.id}/approve`, {}],
+      ['post', `/approvals/${b.approval.id}/reject`, {}],
+      ['post', `/people/${b.person.id}/provision`, {}],
+      ['get', `/people/${b.person.id}/access`],
+      ['get', `/sync-runs/${b.run.id}/progress`],
+      ['post', `/sync-runs/${b.run.id}/cancel`],
+      ['post', '/role-rules/preview', { tenantId: world.family.subB.id, condition: { always: true } }],
+    ];
+    for (const [method, path, body] of calls) {
+      const response = method === 'get' ? await subA.get(path) : await subA.post(path, body ?? {});
+      expect([path, response.status]).toEqual([path, 404]);
+    }
   });
 
   it('isolates sync events and audit events too', async () => {

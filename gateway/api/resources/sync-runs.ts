@@ -137,9 +137,10 @@ export const syncRunRoutes = [
         status: z.enum(RUN_STATUSES).optional(),
         kind: z.enum(RUN_KINDS).optional(),
         dryRun: z.enum(['true', 'false']).optional(),
+        workflowId: z.string().max(255).optional(),
       },
       applyFilters: (qb, query) => {
-        for (const key of ['tenantId', 'connectionId', 'status', 'kind'] as const) {
+        for (const key of ['tenantId', 'connectionId', 'status', 'kind', 'workflowId'] as const) {
           if (query[key]) qb.andWhere(`x.${key} = :${key}`, { [key]: query[key] });
         }
         if (query.dryRun) qb.andWhere('x.dryRun = :dryRun', { dryRun: query.dryRun === 'true' });
