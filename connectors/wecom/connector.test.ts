@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { createLogger } from '../../core/logger.js';
 import type { AccountInput, TargetAccount } from '../kit/contract.js';
 import { ConnectorError } from '../kit/errors.js';
@@ -211,6 +213,33 @@ describe('WeCom connector against the simulator', () => {
       const root = await failureOf((await open({}, { rootDepartmentId: 999 })).connector.check());
       expect(root).toMatchObject({ connectorCode: 'invalid_config' });
       expect(root.publicMessage).toMatch(/rootDepartmentId 999/);
+    });
+
+    it('never writes the secret or the access token to the debug log', async () => {
+      const { sim } = await open();
+      const lines: string[] = [];
+      const sink = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(chunk.toString());
+          done();
+        },
+      });
+      const instance = wecomConnector.create({
+        connectionId: 'wecom-log',
+        log: pino({ level: 'trace' }, sink),
+        config: wecomConfigSchema.parse({
+          corpId: DEFAULT_CORP_ID,
+          corpSecret: DEFAULT_SECRET,
+          baseUrl: sim.url,
+        }),
+      });
+      await instance.check();
+      const tokens = sim.currentTokens();
+      const log = lines.join('');
+      expect(log).toMatch(/gettoken/);
+      expect(log).not.toContain(DEFAULT_SECRET);
+      expect(tokens.length).toBeGreaterThan(0);
+      for (const token of tokens) expect(log).not.toContain(token);
     });
 
     it('rejects a wrong corp id as auth_failed without retrying', async () => {

@@ -139,6 +139,11 @@ export class WeComSimulator {
     await this.server.stop();
   }
 
+  /** The tokens currently handed out by gettoken (one per secret), for tests that look for leaks. */
+  currentTokens(): string[] {
+    return [...this.currentToken.values()].map((entry) => entry.token);
+  }
+
   /** Expires every token issued so far: the next call with one gets 42001. */
   expireTokens(): void {
     this.tokens.expireAll();
