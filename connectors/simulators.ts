@@ -1,4 +1,4 @@
-import { startBambooHrSimulator } from './bamboohr/simulator.js';
+import { startBambooHrSimulatorForCli } from './bamboohr/simulator-start.js';
 import { startKingdeeSimulator } from './kingdee/simulator.js';
 import type { FaultInjector, FaultSettings } from './kit/simulator/fault-injector.js';
 import { startLdapSimulatorForCli } from './ldap/simulator-start.js';
@@ -31,19 +31,7 @@ export type SimulatorFactory = (options: SimulatorStartOptions) => Promise<Runni
 
 /** Every connector kind has a simulator: a missing one is a compile error, as in the registry. */
 export const SIMULATORS = {
-  bamboohr: async (options) => {
-    const { simulator, handle } = await startBambooHrSimulator(options);
-    return {
-      url: handle.url,
-      faults: simulator.faults,
-      connectionConfig: simulator.connectionConfig(handle.url),
-      notes: [
-        `company domain ${simulator.companyDomain}; ${simulator.state.employees.length.toLocaleString('en')} employees, ${simulator.state.lists.department.options.length} departments`,
-        `API paths: ${handle.url}/api/v1/… and ${handle.url}/api/gateway.php/${simulator.companyDomain}/v1/…`,
-      ],
-      stop: handle.stop,
-    };
-  },
+  bamboohr: startBambooHrSimulatorForCli,
   kingdee: startKingdeeSimulator,
   ldap: startLdapSimulatorForCli,
   scim: startScimSimulator,
