@@ -4,9 +4,9 @@ import type { ScimClient } from './client.js';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from './urns.js';
 
 /**
- * Test connection: the ServiceProviderConfig (RFC 7644 §4) says what the server supports, /ResourceTypes (when
- * published) that it serves Users at the configured path, and a one-user page of /Users that the token
- * authenticates and may list users. Failures name what to fix.
+ * Test connection: the ServiceProviderConfig (RFC 7644 §4) says what the server supports, /ResourceTypes and
+ * /Schemas (when published) that it serves Users and whether it knows the enterprise extension, and a one-user
+ * page of /Users that the token authenticates and may list users. Failures name what to fix.
  */
 export async function checkConnection(client: ScimClient): Promise<CheckReport> {
   const base = client.config.baseUrl;
@@ -33,6 +33,10 @@ export async function checkConnection(client: ScimClient): Promise<CheckReport> 
       (extension) => extension.schema === ENTERPRISE_USER_SCHEMA,
     );
   }
+  const schemas = await client.schemaIds().catch((error: unknown) => {
+    throw explain(error, base, 'reading /Schemas');
+  });
+  if (enterprise === null && schemas) enterprise = schemas.includes(ENTERPRISE_USER_SCHEMA);
   let total: number;
   try {
     total = (await client.listUsers({ startIndex: 1, count: 1 })).totalResults;
@@ -47,7 +51,13 @@ export async function checkConnection(client: ScimClient): Promise<CheckReport> 
     capabilities.patch ? 'PATCH' : 'PUT only (no PATCH)',
     capabilities.etag ? 'ETags' : 'no ETags',
     ...(capabilities.maxResults ? [`up to ${capabilities.maxResults} results a page`] : []),
-    ...(enterprise === null ? [] : [enterprise ? 'enterprise extension' : 'no enterprise extension']),
+    ...(enterprise === null
+      ? []
+      : [
+          enterprise
+            ? 'enterprise extension'
+            : 'no enterprise extension (do not map employeeNumber, department, manager… for this target)',
+        ]),
   ];
   return {
     ok: true,
@@ -62,6 +72,7 @@ export async function checkConnection(client: ScimClient): Promise<CheckReport> 
       etag: capabilities.etag,
       maxResults: capabilities.maxResults,
       enterpriseExtension: enterprise,
+      schemas,
       serviceProviderConfig: capabilities.config !== null,
     },
   };

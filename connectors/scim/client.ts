@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Logger } from '../../core/logger.js';
 import type { RateLimit } from '../kit/contract.js';
 import { ConnectorError } from '../kit/errors.js';
@@ -37,6 +37,7 @@ export interface ProviderCapabilities {
 const userList = listResponseSchema(scimUserSchema);
 const groupList = listResponseSchema(scimGroupSchema);
 const resourceTypeList = listResponseSchema(resourceTypeSchema);
+const schemaList = listResponseSchema(z.looseObject({ id: z.string() }));
 
 /**
  * The SCIM 2.0 protocol over the kit's HttpClient (retries, Retry-After, rate limit, token refresh): resource
@@ -109,6 +110,19 @@ export class ScimClient {
   async resourceTypes(): Promise<z.infer<typeof resourceTypeSchema>[] | null> {
     try {
       return (await this.http.get('/ResourceTypes', { schema: resourceTypeList })).data.Resources ?? [];
+    } catch (error) {
+      if (error instanceof ConnectorError && (error.httpStatus === 404 || error.httpStatus === 501))
+        return null;
+      throw error;
+    }
+  }
+
+  // RFC 7644 §4: the ids of the schemas the server publishes at /Schemas (404 / 501: null).
+  async schemaIds(): Promise<string[] | null> {
+    try {
+      return ((await this.http.get('/Schemas', { schema: schemaList })).data.Resources ?? []).map(
+        (schema) => schema.id,
+      );
     } catch (error) {
       if (error instanceof ConnectorError && (error.httpStatus === 404 || error.httpStatus === 501))
         return null;
