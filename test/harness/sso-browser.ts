@@ -42,6 +42,26 @@ export class SsoBrowser {
     return this.navigate('GET', url, undefined, headers);
   }
 
+  /** Follows redirects until the next location satisfies `stop`; returns that redirect without following it. */
+  async getUntil(url: string, stop: (next: URL) => boolean): Promise<Page & { next: string }> {
+    let current = url;
+    const chain: string[] = [];
+    for (let hop = 0; hop < 25; hop += 1) {
+      const page = await this.fetchOnce('GET', current);
+      chain.push(page.url);
+      const location = page.headers.get('location');
+      if (!location || page.status < 300 || page.status >= 400) {
+        throw new Error(
+          `no redirect matching the stop condition after ${chain.join(' -> ')} (status ${page.status})`,
+        );
+      }
+      const next = new URL(location, page.url);
+      if (stop(next)) return { ...page, chain, next: next.toString() };
+      current = next.toString();
+    }
+    throw new Error(`too many redirects from ${url}`);
+  }
+
   async post(
     url: string,
     fields: Record<string, string>,

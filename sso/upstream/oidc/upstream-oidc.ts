@@ -223,9 +223,28 @@ function asRejection(outcome: Awaited<ReturnType<typeof runStrategy>>, during: s
   if (outcome.kind === 'error') {
     const error = outcome.error;
     if (error instanceof SignInRejected) return error;
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const message =
+      error instanceof Error ? `${error.name}: ${error.message}${causeDetail(error)}` : String(error);
     return new SignInRejected('upstream_failed', `${during}: ${message}`, { cause: error });
   }
   if (outcome.kind === 'fail') return new SignInRejected('upstream_failed', `${during}: ${outcome.message}`);
   return new SignInRejected('upstream_failed', `${during}: unexpected strategy outcome ${outcome.kind}`);
+}
+
+/** openid-client (oauth4webapi) puts the failed check in `cause`: which claim or header, and what was expected. */
+function causeDetail(error: Error): string {
+  const cause = error.cause;
+  if (!cause || typeof cause !== 'object') return '';
+  const picked: Record<string, unknown> = {};
+  for (const key of ['claim', 'expected', 'reason', 'now', 'tolerance', 'error', 'error_description']) {
+    const value = (cause as Record<string, unknown>)[key];
+    if (value !== undefined) picked[key] = value;
+  }
+  const header = (cause as { header?: { alg?: unknown } }).header;
+  if (header?.alg !== undefined) picked.alg = header.alg;
+  return Object.keys(picked).length
+    ? ` ${JSON.stringify(picked)}`
+    : cause instanceof Error
+      ? ` (${cause.message})`
+      : '';
 }
