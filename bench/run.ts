@@ -6,6 +6,7 @@ type Bench = (argv: string[]) => Promise<void>;
 
 const BENCHES: Record<string, () => Promise<Bench>> = {
   connectors: async () => (await import('./connectors.js')).runConnectorsBench,
+  sync: async () => (await import('./sync.js')).runSyncBench,
 };
 
 async function main(): Promise<void> {
