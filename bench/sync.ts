@@ -128,7 +128,7 @@ async function benchSize(input: {
     tenant.id,
     'scim',
     'target',
-    { baseUrl: scimUrl, authType: 'bearer', token: 'scim-simulator-token' },
+    { baseUrl: scimUrl, authType: 'bearer', token: 'scim-simulator-token', requestsPerSecond: 1000 },
     { title: 'jobTitle', department: 'department.name' },
   );
 

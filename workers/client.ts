@@ -35,6 +35,8 @@ export interface SyncRequest {
   trigger?: SyncTrigger;
   /** Who asked (admin user id / API token label), recorded on the run. */
   requestedBy?: string | null;
+  /** Pages per workflow execution before continue-as-new (tests and benchmarks). */
+  pagesPerExecution?: number;
 }
 
 export interface StartedRun {
@@ -62,6 +64,7 @@ export async function startConnectionSync(
       trigger,
       dryRun: request.dryRun ?? false,
       requestedBy: request.requestedBy ?? null,
+      ...(request.pagesPerExecution ? { pagesPerExecution: request.pagesPerExecution } : {}),
     };
     const handle = await client.workflow.start<typeof syncSourceWorkflow>('syncSourceWorkflow', {
       taskQueue,
@@ -76,6 +79,7 @@ export async function startConnectionSync(
     trigger,
     dryRun: request.dryRun ?? false,
     requestedBy: request.requestedBy ?? null,
+    ...(request.pagesPerExecution ? { pagesPerExecution: request.pagesPerExecution } : {}),
   };
   const handle = await client.workflow.start<typeof provisionTargetWorkflow>('provisionTargetWorkflow', {
     taskQueue,

@@ -28,6 +28,8 @@ export interface SyncSourceInput {
   requestedBy?: string | null;
   /** Provision every target of the tenant afterwards (default true; never on a dry run). */
   provisionTargets?: boolean;
+  /** Pages per workflow execution before continue-as-new (default 100; tests lower it to exercise the path). */
+  pagesPerExecution?: number;
   /** Set by continue-as-new: where the run had got to. */
   resume?: SourceResume;
 }
@@ -53,6 +55,7 @@ export interface ProvisionTargetInput {
   requestedBy?: string | null;
   /** Only these people (provision on demand / provisionPerson). */
   personIds?: string[];
+  pagesPerExecution?: number;
   resume?: TargetResume;
 }
 

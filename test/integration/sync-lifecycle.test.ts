@@ -39,14 +39,20 @@ describe('HR → WeCom and SCIM: joiners, movers and leavers on the real Tempora
       temporal.client,
       temporal.taskQueue,
       { id: world.hr.connectionId, direction: 'source' },
-      { mode, trigger: 'manual' },
+      { mode, trigger: 'manual', pagesPerExecution: 2 },
     );
-    return waitForRun(temporal.client, started.workflowId);
+    return { ...(await waitForRun(temporal.client, started.workflowId)), workflowId: started.workflowId };
   };
 
   it('a full sync gives every active HR person exactly one account with the mapped attributes', async () => {
     const outcome = await sync('full');
     expect(outcome.status).toBe('succeeded');
+    // Three pages at two pages per execution: the run continued as new and still finished as one SyncRun.
+    const history = await temporal.client.workflow.getHandle(outcome.workflowId).fetchHistory();
+    expect(
+      history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId,
+    ).toBeTruthy();
+    expect(await db.dataSource.getRepository(SyncRun).countBy({ kind: 'source' })).toBe(1);
     expect(outcome.targets).toHaveLength(2);
     for (const t of outcome.targets ?? []) expect(t.status).toBe('succeeded');
 

@@ -19,6 +19,8 @@ import type { SyncTuning } from '../../workers/sync/sync-deps.js';
  * A small company for the sync tests: a tenant, a BambooHR simulator as the HR source and WeCom / SCIM simulators
  * as targets, each with a real Connection row (config sealed with a real vault) and the real connectors.
  */
+export const HR_WEBHOOK_KEY = 'bamboohr-webhook-private-key';
+
 export const DEFINITIONS: Record<string, RegisteredConnector> = {
   bamboohr: bamboohrConnector,
   wecom: wecomConnector,
@@ -69,7 +71,7 @@ export async function buildWorld(
     connectorId: 'bamboohr',
     slug: 'hr',
     direction: 'source',
-    raw: hrSim.connectionConfig(hrHandle.url),
+    raw: { ...hrSim.connectionConfig(hrHandle.url), webhookPrivateKey: HR_WEBHOOK_KEY },
   });
   const world: SyncWorld = {
     ds,
@@ -124,7 +126,7 @@ export async function buildWorld(
       connectorId: 'scim',
       slug: 'scim',
       direction: 'target',
-      raw: { baseUrl: url, authType: 'bearer', token: 'scim-simulator-token' },
+      raw: { baseUrl: url, authType: 'bearer', token: 'scim-simulator-token', requestsPerSecond: 1000 },
       mappings: { title: 'jobTitle', department: 'department.name', employeeNumber: 'employeeNumber' },
       ...target,
     });

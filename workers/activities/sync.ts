@@ -415,7 +415,7 @@ export function createSyncActivities(deps: SyncDeps) {
 
     commitTargetState: guard(async (input: { connectionId: string; startedAt: string }) => {
       // A small overlap: a change committed while the run was starting is picked up again next time, never lost.
-      const through = new Date(new Date(input.startedAt).getTime() - 5_000).toISOString();
+      const through = new Date(new Date(input.startedAt).getTime() - 1_000).toISOString();
       await ds.query(
         `UPDATE connections SET sync_state = COALESCE(sync_state, '{}'::jsonb) || $2::jsonb WHERE id = $1`,
         [input.connectionId, JSON.stringify({ provisionedThrough: through })],

@@ -77,9 +77,7 @@ export async function provisionTargetWorkflow(input: ProvisionTargetInput): Prom
   }
   const run = r;
   const ref = { runId: run.runId, connectionId: input.connectionId };
-  const next = (): never => {
-    throw continueAsNew<typeof provisionTargetWorkflow>({ ...input, resume: run });
-  };
+  const next = (): Promise<never> => continueAsNew<typeof provisionTargetWorkflow>({ ...input, resume: run });
 
   try {
     if (run.phase === 'reconcile') {
@@ -92,7 +90,7 @@ export async function provisionTargetWorkflow(input: ProvisionTargetInput): Prom
         });
         run.cursor = page.nextCursor;
         pagesHere += 1;
-        if (run.cursor && shouldContinueAsNew(pagesHere)) next();
+        if (run.cursor && shouldContinueAsNew(pagesHere, input.pagesPerExecution)) await next();
       } while (run.cursor);
       await steps.forgetVanishedAccounts({ ...ref, startedAt: run.startedAt });
       run.phase = 'people';
@@ -111,7 +109,7 @@ export async function provisionTargetWorkflow(input: ProvisionTargetInput): Prom
         run.cursor = page.nextAfter;
         for (const g of page.affectedGroups) if (!run.affectedGroups.includes(g)) run.affectedGroups.push(g);
         pagesHere += 1;
-        if (run.cursor && shouldContinueAsNew(pagesHere)) next();
+        if (run.cursor && shouldContinueAsNew(pagesHere, input.pagesPerExecution)) await next();
       } while (run.cursor);
       if (!personIds) await steps.planGraceDeletes(ref);
 
@@ -142,7 +140,7 @@ export async function provisionTargetWorkflow(input: ProvisionTargetInput): Prom
         run.cursor = page.nextAfter;
         for (const g of page.affectedGroups) if (!run.affectedGroups.includes(g)) run.affectedGroups.push(g);
         pagesHere += 1;
-        if (run.cursor && shouldContinueAsNew(pagesHere)) next();
+        if (run.cursor && shouldContinueAsNew(pagesHere, input.pagesPerExecution)) await next();
       } while (run.cursor);
     }
 

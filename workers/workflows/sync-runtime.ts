@@ -35,8 +35,8 @@ export const steps = proxyActivities<SyncActivities>({
 /** Pages per workflow execution before continuing as new: keeps every history a few thousand events long. */
 export const PAGES_PER_EXECUTION = 100;
 
-export function shouldContinueAsNew(pagesThisExecution: number): boolean {
-  return pagesThisExecution >= PAGES_PER_EXECUTION || workflowInfo().continueAsNewSuggested;
+export function shouldContinueAsNew(pagesThisExecution: number, limit = PAGES_PER_EXECUTION): boolean {
+  return pagesThisExecution >= limit || workflowInfo().continueAsNewSuggested;
 }
 
 /** The code and message a failed run records, taken from the activity's application failure. */

@@ -82,9 +82,8 @@ export async function syncSourceWorkflow(input: SyncSourceInput): Promise<RunOut
   }
   const run = r;
   const ref = { runId: run.runId, connectionId: input.connectionId };
-  const next = (): never => {
-    throw continueAsNew<typeof syncSourceWorkflow>({ ...input, resume: { ...run, pendingChanges } });
-  };
+  const next = (): Promise<never> =>
+    continueAsNew<typeof syncSourceWorkflow>({ ...input, resume: { ...run, pendingChanges } });
   let status: RunOutcome['status'] = 'succeeded';
   let counts: Record<string, number>;
 
@@ -101,7 +100,7 @@ export async function syncSourceWorkflow(input: SyncSourceInput): Promise<RunOut
         });
         run.cursor = page.nextCursor;
         pagesHere += 1;
-        if (run.cursor && shouldContinueAsNew(pagesHere)) next();
+        if (run.cursor && shouldContinueAsNew(pagesHere, input.pagesPerExecution)) await next();
       } while (run.cursor);
       run.phase = 'people';
       run.cursor = null;
@@ -121,7 +120,7 @@ export async function syncSourceWorkflow(input: SyncSourceInput): Promise<RunOut
       run.read += page.read;
       run.watermark ??= page.watermark;
       pagesHere += 1;
-      if (run.cursor && shouldContinueAsNew(pagesHere)) next();
+      if (run.cursor && shouldContinueAsNew(pagesHere, input.pagesPerExecution)) await next();
     } while (run.cursor);
     if (!dryRun) await steps.linkSourceReferences({ connectionId: input.connectionId });
 
@@ -189,12 +188,13 @@ export async function syncSourceWorkflow(input: SyncSourceInput): Promise<RunOut
 
   if (pendingChanges) {
     // A webhook arrived while we ran: read the changes it announced in a fresh incremental run.
-    throw continueAsNew<typeof syncSourceWorkflow>({
+    await continueAsNew<typeof syncSourceWorkflow>({
       connectionId: input.connectionId,
       mode: 'incremental',
       trigger: input.trigger,
       requestedBy: input.requestedBy ?? null,
       provisionTargets: input.provisionTargets ?? true,
+      ...(input.pagesPerExecution ? { pagesPerExecution: input.pagesPerExecution } : {}),
     });
   }
   return { runId: run.runId, status, counts, targets };
