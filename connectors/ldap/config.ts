@@ -7,17 +7,9 @@ export type LdapFlavour = 'openldap' | 'ad';
 export type DisableStrategy = 'userAccountControl' | 'ppolicy' | 'disabledOu';
 
 const dn = (what: string) =>
-  z.string().refine(
-    (value) => {
-      try {
-        parseDn(value);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: `${what} must be a DN as RFC 4514 writes it, e.g. ou=people,dc=example,dc=org` },
-  );
+  z.string().refine((value) => isDn(value), {
+    message: `${what} must be a DN as RFC 4514 writes it, e.g. ou=people,dc=example,dc=org`,
+  });
 
 const attributeName = z.string().refine(
   (value) => {
@@ -140,8 +132,10 @@ export const ldapConfigSchema = z
       });
     }
     const strategy = config.disableStrategy;
+    // Field checks have reported malformed DNs already; relations between DNs are checked on well-formed ones.
+    if (![config.baseDn, config.usersOu, config.disabledOu].every(isDn)) return;
     const usersDn = absolute(config.usersOu, config.baseDn);
-    if (strategy === 'disabledOu' && !isBelow(absolute(config.disabledOu, usersDn), usersDn)) {
+    if (strategy === 'disabledOu' && !isBelow(absolute(config.disabledOu, config.baseDn, usersDn), usersDn)) {
       ctx.addIssue({
         code: 'custom',
         path: ['disabledOu'],
@@ -231,8 +225,18 @@ function mergeAttributeMap(
   return merged;
 }
 
-function absolute(dnValue: string, baseDn: string): string {
-  return sameDn(dnValue, baseDn) || isBelow(dnValue, baseDn) ? dnValue : childDn(dnValue, baseDn);
+/** A configured DN: taken as given when it lies in the base DN, otherwise relative to `relativeTo`. */
+function absolute(dnValue: string, baseDn: string, relativeTo: string = baseDn): string {
+  return sameDn(dnValue, baseDn) || isBelow(dnValue, baseDn) ? dnValue : childDn(dnValue, relativeTo);
+}
+
+function isDn(value: string): boolean {
+  try {
+    parseDn(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function resolveSettings(config: LdapConfig): LdapSettings {
@@ -247,7 +251,7 @@ export function resolveSettings(config: LdapConfig): LdapSettings {
     usersDn,
     groupsDn: absolute(config.groupsOu, config.baseDn),
     departmentsDn: config.departmentsOu ? absolute(config.departmentsOu, config.baseDn) : usersDn,
-    disabledDn: absolute(config.disabledOu, usersDn),
+    disabledDn: absolute(config.disabledOu, config.baseDn, usersDn),
     disableStrategy: config.disableStrategy ?? (ad ? 'userAccountControl' : 'ppolicy'),
     uuidAttribute,
     uuidIsBinary: uuidAttribute.toLowerCase() === 'objectguid',

@@ -21,6 +21,8 @@ export class LdapConnection {
   ) {
     const tlsOptions: ConnectionOptions = this.tlsOptions();
     const track = <T extends Socket | TLSSocket>(socket: T): T => {
+      // Small requests go out at once: with Nagle's algorithm, pipelined lookups wait on delayed ACKs (~40 ms each).
+      socket.setNoDelay(true);
       this.sockets.push(socket);
       return socket;
     };

@@ -29,13 +29,15 @@ export interface PagedResult {
  * 1. the live search: this process keeps the search (its connection and the ldapts page iterator, which holds
  *    the cookie) in a small registry for a few minutes, and the cursor carries its id and position. The next page
  *    is one round trip, and exact.
- * 2. the entry we stopped after: when the search is gone (another worker, a restart, a dropped connection), the
- *    same query runs again and skips until it has passed the last entry the cursor delivered (by its stable id),
- *    so entries added or removed meanwhile neither shift nor drop what follows. Only if that entry itself was
- *    deleted do we fall back to skipping by count. Skipping costs a re-read of the entries before the cursor,
- *    on the server's side of a fast link; it happens only after a failure or a worker change.
+ * 2. the entries we stopped after: when the search is gone (another worker, a restart, a dropped connection),
+ *    the same query runs again and skips until it has passed the last entries the cursor delivered (by stable
+ *    id, the last three), so entries added or removed meanwhile neither shift nor drop what follows (see
+ *    `resume`). Skipping costs a re-read of the entries before the cursor on the server's side of a fast link;
+ *    it happens only after a failure or a worker change. A count would not do: one deletion before the cursor
+ *    would shift everyone after it, and the one skipped would look like a leaver.
  * ldapts does not expose the cookie itself, so (1) holds the iterator rather than the raw cookie.
  */
+const KEEP_KEYS = 3;
 const cursorSchema = z.object({
   v: z.literal(1),
   /** Hash of the query, so a cursor is never replayed against another search. */
@@ -44,8 +46,8 @@ const cursorSchema = z.object({
   s: z.string(),
   /** Entries delivered so far. */
   n: z.number().int().min(0),
-  /** Stable id of the last entry delivered. */
-  k: z.string().nullable(),
+  /** Stable ids of the last few entries delivered, oldest first. */
+  k: z.array(z.string()).max(KEEP_KEYS),
 });
 type Cursor = z.infer<typeof cursorSchema>;
 
@@ -57,7 +59,8 @@ interface LiveSearch {
   /** The page read ahead, to know whether there is one more. */
   ahead: Entry[] | null;
   position: number;
-  lastKey: string | null;
+  /** Ids of the last entries delivered (at most KEEP_KEYS), oldest first. */
+  lastKeys: string[];
   busy: boolean;
   idleTimer: NodeJS.Timeout | undefined;
 }
@@ -152,8 +155,10 @@ export async function readPage(
     const ahead = await nextPage(search);
     const parsed = entries.map((raw) => LdapEntry.parse(raw));
     search.position += parsed.length;
-    const last = parsed.at(-1);
-    if (last) search.lastKey = keyOf(last);
+    for (const entry of parsed.slice(-KEEP_KEYS)) {
+      const id = keyOf(entry);
+      if (id !== null) search.lastKeys = [...search.lastKeys, id].slice(-KEEP_KEYS);
+    }
     if (ahead === null || ahead.length === 0) {
       await drop(search);
       return { entries: parsed, nextCursor: null };
@@ -162,7 +167,7 @@ export async function readPage(
     park(search);
     return {
       entries: parsed,
-      nextCursor: encodeCursor({ v: 1, q: key, s: search.id, n: search.position, k: search.lastKey }),
+      nextCursor: encodeCursor({ v: 1, q: key, s: search.id, n: search.position, k: search.lastKeys }),
     };
   } catch (error) {
     if (search) await drop(search);
@@ -194,7 +199,7 @@ async function start(
     pages,
     ahead: null,
     position: 0,
-    lastKey: null,
+    lastKeys: [],
     busy: true,
     idleTimer: undefined,
   };
@@ -209,8 +214,11 @@ async function nextPage(search: LiveSearch): Promise<Entry[] | null> {
 }
 
 /**
- * Fallback: run the query again and return the entries that follow the cursor's last entry (by id), or, when
- * that entry has gone, those after the cursor's count. `position` is set to the entries before the returned ones.
+ * Fallback: run the query again and return what follows the entries the cursor delivered last. Servers return a
+ * search's entries in a stable order (slapd and AD: by entry id), so the undelivered part starts at the first
+ * entry after a match that is not one of the cursor's last ids, whichever of them were deleted meanwhile. When
+ * none of them exists any more, the read starts over: repeating people is harmless to the engine, losing one
+ * would make them look like a leaver.
  */
 async function resume(
   query: PagedQuery,
@@ -219,55 +227,48 @@ async function resume(
   cursor: Cursor,
   keyOf: (entry: LdapEntry) => string | null,
 ): Promise<{ search: LiveSearch; entries: Entry[] }> {
-  const lastKey = cursor.k;
-  if (lastKey !== null) {
-    const search = await start(query, key, open);
-    try {
-      const entries = await skipPastKey(search, lastKey, keyOf);
-      if (entries !== null) return { search, entries };
-    } catch (error) {
-      await drop(search);
-      throw error;
-    }
-    await drop(search);
-  }
-  // The last entry we delivered is gone (or the cursor named none): count instead.
   const search = await start(query, key, open);
   try {
-    return { search, entries: await skipCount(search, cursor.n) };
+    if (cursor.k.length > 0) {
+      const entries = await skipPastKeys(search, new Set(cursor.k), keyOf);
+      if (entries !== null) return { search, entries };
+    }
   } catch (error) {
     await drop(search);
     throw error;
   }
+  await drop(search);
+  const again = await start(query, key, open);
+  try {
+    return { search: again, entries: (await nextPage(again)) ?? [] };
+  } catch (error) {
+    await drop(again);
+    throw error;
+  }
 }
 
-async function skipPastKey(
+/** The entries after the last run of `keys`; null when none of the keys is found. */
+async function skipPastKeys(
   search: LiveSearch,
-  lastKey: string,
+  keys: Set<string>,
   keyOf: (entry: LdapEntry) => string | null,
 ): Promise<Entry[] | null> {
   let seen = 0;
+  let matched = false;
   for (let page = await nextPage(search); page !== null; page = await nextPage(search)) {
-    const at = page.findIndex((raw) => keyOf(LdapEntry.parse(raw)) === lastKey);
-    if (at >= 0) {
-      search.position = seen + at + 1;
-      const rest = page.slice(at + 1);
-      return rest.length > 0 ? rest : ((await nextPage(search)) ?? []);
+    for (let i = 0; i < page.length; i++) {
+      const raw = page[i];
+      const id = raw ? keyOf(LdapEntry.parse(raw)) : null;
+      const isKey = id !== null && keys.has(id);
+      if (isKey) matched = true;
+      else if (matched) {
+        search.position = seen + i;
+        return page.slice(i);
+      }
     }
     seen += page.length;
   }
-  return null;
-}
-
-async function skipCount(search: LiveSearch, count: number): Promise<Entry[]> {
-  let seen = 0;
-  for (let page = await nextPage(search); page !== null; page = await nextPage(search)) {
-    if (seen + page.length > count) {
-      search.position = count;
-      return page.slice(count - seen);
-    }
-    seen += page.length;
-  }
+  if (!matched) return null;
   search.position = seen;
   return [];
 }

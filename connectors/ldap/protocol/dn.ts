@@ -69,42 +69,51 @@ export function parseDn(dn: string): Rdn[] {
       value = dn.slice(i, j);
       i = j;
     } else {
-      const bytes: number[] = [];
-      let pendingSpaces = 0;
-      while (i < dn.length && dn[i] !== ',' && dn[i] !== '+' && dn[i] !== ';') {
+      // Text accumulates as a string; runs of \xx escapes are UTF-8 bytes, decoded when the run ends.
+      let text = '';
+      let run: number[] = [];
+      let pendingSpaces = '';
+      const flushRun = (): void => {
+        if (run.length > 0) text += Buffer.from(run).toString('utf8');
+        run = [];
+      };
+      while (i < dn.length) {
         const ch = dn.charAt(i);
+        if (ch === ',' || ch === '+' || ch === ';') break;
         if (ch === '\\') {
           const pair = dn.slice(i + 1, i + 3);
           if (HEX.test(pair)) {
-            flushSpaces();
-            bytes.push(parseInt(pair, 16));
+            if (pendingSpaces) {
+              flushRun();
+              text += pendingSpaces;
+              pendingSpaces = '';
+            }
+            run.push(parseInt(pair, 16));
             i += 3;
-          } else if (i + 1 < dn.length) {
-            flushSpaces();
-            const escaped = String.fromCodePoint(dn.codePointAt(i + 1) ?? 0);
-            pushText(escaped);
-            i += 1 + escaped.length;
-          } else fail('dangling "\\"');
+            continue;
+          }
+          if (i + 1 >= dn.length) fail('dangling "\\"');
+          flushRun();
+          text += pendingSpaces;
+          pendingSpaces = '';
+          const escaped = String.fromCodePoint(dn.codePointAt(i + 1) ?? 0);
+          text += escaped;
+          i += 1 + escaped.length;
           continue;
         }
         if (ch === ' ') {
           // Unescaped trailing spaces are not part of the value; inner ones are.
-          pendingSpaces++;
+          pendingSpaces += ' ';
           i++;
           continue;
         }
-        flushSpaces();
-        const text = String.fromCodePoint(dn.codePointAt(i) ?? 0);
-        pushText(text);
-        i += text.length;
+        flushRun();
+        text += pendingSpaces + ch;
+        pendingSpaces = '';
+        i++;
       }
-      value = Buffer.from(bytes).toString('utf8');
-      function flushSpaces(): void {
-        for (; pendingSpaces > 0; pendingSpaces--) bytes.push(0x20);
-      }
-      function pushText(text: string): void {
-        bytes.push(...Buffer.from(text, 'utf8'));
-      }
+      flushRun();
+      value = text;
     }
     rdn.push(ber ? { type, value, ber } : { type, value });
     while (dn[i] === ' ') i++;
@@ -158,7 +167,19 @@ export function firstRdn(dn: string): Rdn {
  * case-insensitive attribute types DNs are built from in practice (cn, uid, ou, dc, o); not a full
  * distinguishedNameMatch.
  */
+const normalized = new Map<string, string>();
+
 export function normalizeDn(dn: string): string {
+  const cached = normalized.get(dn);
+  if (cached !== undefined) return cached;
+  // The same few thousand DNs (bases, OUs, managers) are compared over and over during a read.
+  if (normalized.size >= 20_000) normalized.clear();
+  const key = computeNormalizedDn(dn);
+  normalized.set(dn, key);
+  return key;
+}
+
+function computeNormalizedDn(dn: string): string {
   return parseDn(dn)
     .map((rdn) =>
       rdn

@@ -27,10 +27,12 @@ export function ldifLine(name: string, value: LdifValue): string {
 }
 
 export function formatLdifEntry(entry: LdifEntry): string {
-  let out = ldifLine('dn', entry.dn);
+  const lines = [ldifLine('dn', entry.dn)];
   for (const [name, raw] of Object.entries(entry.attributes)) {
     if (raw === undefined || raw === null) continue;
-    for (const value of Array.isArray(raw) ? raw : [raw]) out += ldifLine(name, value);
+    if (Array.isArray(raw)) for (const value of raw) lines.push(ldifLine(name, value));
+    else lines.push(ldifLine(name, raw));
   }
-  return `${out}\n`;
+  lines.push('\n');
+  return lines.join('');
 }

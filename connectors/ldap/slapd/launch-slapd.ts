@@ -101,21 +101,28 @@ export async function launchSlapd(options: LaunchSlapdOptions = {}): Promise<Run
 
     const started = Date.now();
     let entries = 0;
+    // Entries go to slapadd in chunks of some 64 KB: one pipe write per entry costs more than the LDIF itself.
     const counted = async function* (): AsyncGenerator<string> {
+      let chunk = '';
       for (const entry of baseEntries(layout, flavour, sshaHash(readerPassword))) {
         entries++;
-        yield formatLdifEntry(entry);
+        chunk += formatLdifEntry(entry);
       }
       const seed = options.seed;
       if (typeof seed === 'string') {
         entries += (seed.match(/^dn::? /gim) ?? []).length;
-        yield `${seed.trim()}\n\n`;
+        chunk += `${seed.trim()}\n\n`;
       } else if (seed) {
         for await (const entry of seed) {
           entries++;
-          yield formatLdifEntry(entry);
+          chunk += formatLdifEntry(entry);
+          if (chunk.length >= 65_536) {
+            yield chunk;
+            chunk = '';
+          }
         }
       }
+      if (chunk) yield chunk;
     };
     // Seeds of 100,000 entries take a while; the start deadline applies to slapd, not to the bulk load.
     await slapadd(
