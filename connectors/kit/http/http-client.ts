@@ -205,6 +205,10 @@ export class HttpClient {
             status: response.status,
             ms: Math.round(performance.now() - started),
             bytes: typeof raw.data === 'string' ? raw.data.length : undefined,
+            // Response headers only at trace level, session cookies redacted; bodies are never logged (PII).
+            ...(this.log.isLevelEnabled('trace')
+              ? { responseHeaders: redactHeaders(response.headers, this.secretHeaders) }
+              : {}),
           },
         },
         'vendor request',
