@@ -35,6 +35,8 @@ export function testOpener(vault: Vault): ConnectorOpener {
 export interface SyncWorld {
   ds: DataSource;
   vault: Vault;
+  /** The vault's key, for a worker running in another process. */
+  masterKey: Buffer;
   tenantId: string;
   hr: { sim: BambooHrSimulator; url: string; connectionId: string };
   wecom?: { sim: WeComSimulator; url: string; connectionId: string };
@@ -57,7 +59,8 @@ export async function buildWorld(
     };
   },
 ): Promise<SyncWorld> {
-  const vault = new Vault(randomBytes(32));
+  const masterKey = randomBytes(32);
+  const vault = new Vault(masterKey);
   const [tenant] = (await ds.query(
     `INSERT INTO tenants (slug, name, version) VALUES ($1, 'Acme', 1) RETURNING id`,
     [`acme-${randomBytes(3).toString('hex')}`],
@@ -76,6 +79,7 @@ export async function buildWorld(
   const world: SyncWorld = {
     ds,
     vault,
+    masterKey,
     tenantId,
     hr: { sim: hrSim, url: hrHandle.url, connectionId: hrId },
     deps: (tuning) => ({
