@@ -45,7 +45,10 @@ export interface WeComClientOptions {
  * Reads WeCom's verdict from a response: every answer is HTTP 200 with `errcode` in the body (全局错误码), so the
  * HTTP status says little. Token errcodes ask the kit to fetch a new token once and resend.
  */
-function classify(response: HttpResponseInfo, tokenCall: boolean): ConnectorError | 'retry_auth' | undefined {
+export function classifyWeComResponse(
+  response: HttpResponseInfo,
+  tokenCall: boolean,
+): ConnectorError | 'retry_auth' | undefined {
   if (response.status !== 200) return undefined;
   const envelope = envelopeSchema.safeParse(response.data);
   if (!envelope.success) {
@@ -55,6 +58,18 @@ function classify(response: HttpResponseInfo, tokenCall: boolean): ConnectorErro
     });
   }
   const { errcode, errmsg } = envelope.data;
+  // "接口在返回的errmsg里会有 Warning: wrong json format.": WeCom used only part of the request. Never let that
+  // pass as success, even with errcode 0: what was written is not what was asked.
+  if (errmsg.includes('wrong json format')) {
+    return new ConnectorError('vendor_error', {
+      message:
+        'WeCom ignored part of the request as badly typed (Warning: wrong json format); it may be half applied',
+      retryable: false,
+      vendorCode: errcode,
+      vendorMessage: errmsg,
+      httpStatus: 200,
+    });
+  }
   if (errcode === Errcode.ok) return undefined;
   if (!tokenCall && TOKEN_ERRCODES.has(errcode)) return 'retry_auth';
   return errorForErrcode(errcode, errmsg, 'WeCom');
@@ -85,7 +100,7 @@ export class WeComClient {
     this.tokenHttp = new HttpClient({
       ...common,
       redactQueryParams: ['corpsecret'],
-      classifyResponse: (response) => classify(response, true),
+      classifyResponse: (response) => classifyWeComResponse(response, true),
     });
     this.auth = cachedToken({
       // 服务端API-开发指南-获取access_token: GET /cgi-bin/gettoken?corpid=ID&corpsecret=SECRET
@@ -104,7 +119,7 @@ export class WeComClient {
     this.http = new HttpClient({
       ...common,
       auth: this.auth,
-      classifyResponse: (response) => classify(response, false),
+      classifyResponse: (response) => classifyWeComResponse(response, false),
     });
   }
 
@@ -277,7 +292,7 @@ export class WeComClient {
 function inContext(error: unknown, what: string): unknown {
   if (!isConnectorError(error)) return error;
   const errcode = error.httpStatus === 200 && error.vendorCode !== undefined ? Number(error.vendorCode) : NaN;
-  if (Number.isInteger(errcode) && errcode !== 0) {
+  if (Number.isInteger(errcode) && errcode !== 0 && !error.vendorMessage?.includes('wrong json format')) {
     const mapped = errorForErrcode(errcode, error.vendorMessage ?? '', `WeCom ${what}`);
     return new ConnectorError(mapped.connectorCode, {
       message: mapped.publicMessage,

@@ -150,10 +150,25 @@ describe('WeCom simulator', () => {
       expect((await createUser('a3', { is_leader_in_dept: [1, 0] })).errcode).toBe(
         Errcode.leaderCountMismatch,
       );
-      expect((await createUser('a4', { gender: 1 })).errcode).toBe(Errcode.invalidParameter);
+      expect((await createUser('a4', { gender: 'x' })).errcode).toBe(Errcode.invalidParameter);
       expect((await call('POST', '/user/update', {}, { userid: 'ghost', name: 'x' })).errcode).toBe(
         Errcode.useridNotFound,
       );
+    });
+
+    it('drops a field of the wrong JSON type and says so in errmsg, as WeCom does', async () => {
+      const created = await createUser('typed', { gender: 1, position: 'Dev' });
+      expect(created.errcode).toBe(0);
+      expect(created.errmsg).toMatch(/^created\. Warning: wrong json format\./);
+      expect(sim.members.get('typed')).toMatchObject({ gender: '0', position: 'Dev' });
+      const missing = await call(
+        'POST',
+        '/user/create',
+        {},
+        { userid: 'x1', name: 'x', department: '1', email: 'x1@example.com' },
+      );
+      expect(missing.errcode).toBe(Errcode.missingDepartment);
+      expect(missing.errmsg).toMatch(/Warning: wrong json format/);
     });
 
     it('keeps custom attributes the corp defined and ignores others', async () => {

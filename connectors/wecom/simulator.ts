@@ -6,12 +6,13 @@ import { TokenStore } from '../kit/simulator/token-store.js';
 import { ERRMSG, Errcode } from './api/errcodes.js';
 import { departmentEndpoints } from './sim/department-endpoints.js';
 import { DepartmentTree } from './sim/department-tree.js';
-import { isRefusal, type CorpState, type Endpoint } from './sim/endpoint.js';
+import { isRefusal, type CorpState, type Endpoint, type EndpointRequest } from './sim/endpoint.js';
 import {
   DOCUMENTED_FREQUENCY_LIMITS,
   FrequencyLimiter,
   type FrequencyLimits,
 } from './sim/frequency-limit.js';
+import { WRONG_JSON_FORMAT } from './sim/lenient-body.js';
 import { MemberStore } from './sim/member-store.js';
 import { seedCorp } from './sim/seed.js';
 import { userEndpoints } from './sim/user-endpoints.js';
@@ -226,10 +227,17 @@ export class WeComSimulator {
       return this.reply(res, Errcode.apiForbidden);
     }
     if (!this.frequency.admit(endpoint.path)) return this.reply(res, Errcode.apiFrequencyLimit);
-    const body = isPlainObject(req.body) ? req.body : {};
-    const result = endpoint.handle(this.corp, { query, body });
-    if (isRefusal(result)) return this.reply(res, result.errcode, result.errmsg);
-    this.send(res, result.fields, result.errmsg);
+    const request: EndpointRequest = { query, body: isPlainObject(req.body) ? req.body : {} };
+    const result = endpoint.handle(this.corp, request);
+    const warning = request.wrongFormat ? `. ${WRONG_JSON_FORMAT}` : '';
+    if (isRefusal(result)) {
+      return this.reply(
+        res,
+        result.errcode,
+        `${result.errmsg ?? ERRMSG[result.errcode] ?? 'error'}${warning}`,
+      );
+    }
+    this.send(res, result.fields, `${result.errmsg}${warning}`);
   }
 
   /** An error answer: HTTP 200, errcode and errmsg in the body (全局错误码). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Errcode } from '../api/errcodes.js';
 import { ROOT_ID } from './department-tree.js';
+import { bodyOf } from './lenient-body.js';
 import { answer, type Answer, type Endpoint, type EndpointRequest } from './endpoint.js';
 import { renderDepartment, renderSubtree } from './render.js';
 import type { Refusal } from './sim-types.js';
@@ -19,13 +20,6 @@ const createBodySchema = z.object({
 });
 
 const updateBodySchema = createBodySchema.extend({ id: z.number().int().optional() });
-
-function wrongFormat(issues: z.core.$ZodIssue[]): Refusal {
-  return {
-    errcode: Errcode.invalidParameter,
-    errmsg: `invalid Request Parameter, Warning: wrong json format. ${issues.map((i) => i.path.join('.')).join(', ')}`,
-  };
-}
 
 /** `id` query parameter; `fallback` when absent (the list APIs default to the whole tree). */
 function idParam(request: EndpointRequest, fallback?: number): number | Refusal {
@@ -47,9 +41,7 @@ export function departmentEndpoints(options: { multilingual: boolean }): Endpoin
       path: '/department/create',
       write: true,
       handle: (corp, request): Answer => {
-        const parsed = createBodySchema.safeParse(request.body);
-        if (!parsed.success) return wrongFormat(parsed.error.issues);
-        const body = parsed.data;
+        const body = bodyOf(request, createBodySchema);
         if (body.name === undefined) return { errcode: Errcode.departmentNameLength };
         if (body.parentid === undefined) return { errcode: Errcode.parentDepartmentNotFound };
         const created = corp.tree.create({
@@ -68,9 +60,7 @@ export function departmentEndpoints(options: { multilingual: boolean }): Endpoin
       path: '/department/update',
       write: true,
       handle: (corp, request): Answer => {
-        const parsed = updateBodySchema.safeParse(request.body);
-        if (!parsed.success) return wrongFormat(parsed.error.issues);
-        const body = parsed.data;
+        const body = bodyOf(request, updateBodySchema);
         if (body.id === undefined)
           return { errcode: Errcode.invalidParameter, errmsg: 'invalid Request Parameter, id missing' };
         const updated = corp.tree.update({

@@ -11,6 +11,8 @@ export interface CorpState {
 export interface EndpointRequest {
   query: Record<string, string | undefined>;
   body: Record<string, unknown>;
+  /** Set when a body field had the wrong JSON type and was dropped (see lenient-body.ts). */
+  wrongFormat?: boolean;
 }
 
 /** A success: the endpoint's fields (errcode 0 is added) and the errmsg WeCom sends for it. */

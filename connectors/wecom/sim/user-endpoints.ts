@@ -2,32 +2,17 @@ import { z } from 'zod';
 import { Errcode } from '../api/errcodes.js';
 import { answer, type Answer, type Endpoint, type EndpointRequest } from './endpoint.js';
 import { renderUser } from './render.js';
-import type { Refusal } from './sim-types.js';
+import { bodyOf } from './lenient-body.js';
 import { checkUserBody, userBodySchema, type UserBody } from './user-rules.js';
-
-const wrongFormat = (issues: z.core.$ZodIssue[]): Refusal => ({
-  errcode: Errcode.invalidParameter,
-  errmsg: `invalid Request Parameter, Warning: wrong json format. ${issues
-    .slice(0, 3)
-    .map((issue) => issue.path.join('.'))
-    .join(', ')}`,
-});
-
-function parseUserBody(request: EndpointRequest): UserBody | Refusal {
-  const parsed = userBodySchema.safeParse(request.body);
-  return parsed.success ? parsed.data : wrongFormat(parsed.error.issues);
-}
-
-const isRefusal = (value: object): value is Refusal => 'errcode' in value;
 
 const listIdBodySchema = z.object({
   cursor: z.string().optional(),
   limit: z.number().int().optional(),
 });
 
-const useridListBodySchema = z.object({ useridlist: z.array(z.string()) });
-const mobileBodySchema = z.object({ mobile: z.string() });
-const emailBodySchema = z.object({ email: z.string(), email_type: z.number().int().optional() });
+const useridListBodySchema = z.object({ useridlist: z.array(z.string()).optional() });
+const mobileBodySchema = z.object({ mobile: z.string().optional() });
+const emailBodySchema = z.object({ email: z.string().optional(), email_type: z.number().int().optional() });
 
 function departmentIdParam(request: EndpointRequest): number | undefined {
   const raw = request.query.department_id;
@@ -41,8 +26,7 @@ export const userEndpoints: Endpoint[] = [
     path: '/user/create',
     write: true,
     handle: (corp, request): Answer => {
-      const body = parseUserBody(request);
-      if (isRefusal(body)) return body;
+      const body = bodyOf(request, userBodySchema);
       const refusal = checkUserBody(body, 'create');
       if (refusal) return refusal;
       const created = corp.members.create(
@@ -57,8 +41,7 @@ export const userEndpoints: Endpoint[] = [
     path: '/user/update',
     write: true,
     handle: (corp, request): Answer => {
-      const body = parseUserBody(request);
-      if (isRefusal(body)) return body;
+      const body = bodyOf(request, userBodySchema);
       if (!body.userid) return { errcode: Errcode.missingUserid };
       if (!corp.members.get(body.userid)) return { errcode: Errcode.useridNotFound };
       const refusal = checkUserBody(body, 'update');
@@ -96,9 +79,8 @@ export const userEndpoints: Endpoint[] = [
     path: '/user/batchdelete',
     write: true,
     handle: (corp, request): Answer => {
-      const parsed = useridListBodySchema.safeParse(request.body);
-      if (!parsed.success) return wrongFormat(parsed.error.issues);
-      const deleted = corp.members.batchDelete(parsed.data.useridlist);
+      const { useridlist } = bodyOf(request, useridListBodySchema);
+      const deleted = corp.members.batchDelete(useridlist ?? []);
       return deleted.ok ? answer({}, 'deleted') : deleted.refusal;
     },
   },
@@ -108,11 +90,10 @@ export const userEndpoints: Endpoint[] = [
     path: '/user/list_id',
     contactsOnly: true,
     handle: (corp, request): Answer => {
-      const parsed = listIdBodySchema.safeParse(request.body);
-      if (!parsed.success) return wrongFormat(parsed.error.issues);
-      const limit = parsed.data.limit ?? 10_000;
+      const body = bodyOf(request, listIdBodySchema);
+      const limit = body.limit ?? 10_000;
       if (limit < 1 || limit > 10_000) return { errcode: Errcode.invalidParameter, errmsg: 'invalid limit' };
-      const page = corp.members.listIdPage(parsed.data.cursor, limit);
+      const page = corp.members.listIdPage(body.cursor, limit);
       if (!page.ok) return page.refusal;
       // "next_cursor … 如果该字段返回空则表示已没有更多数据": the last page carries none.
       return answer({
@@ -154,9 +135,10 @@ export const userEndpoints: Endpoint[] = [
     method: 'POST',
     path: '/user/getuserid',
     handle: (corp, request): Answer => {
-      const parsed = mobileBodySchema.safeParse(request.body);
-      if (!parsed.success) return wrongFormat(parsed.error.issues);
-      const user = corp.members.findByMobile(parsed.data.mobile);
+      const { mobile } = bodyOf(request, mobileBodySchema);
+      if (!mobile)
+        return { errcode: Errcode.invalidParameter, errmsg: 'invalid Request Parameter, mobile missing' };
+      const user = corp.members.findByMobile(mobile);
       return user ? answer({ userid: user.userid }) : { errcode: Errcode.userNotExist };
     },
   },
@@ -165,10 +147,10 @@ export const userEndpoints: Endpoint[] = [
     method: 'POST',
     path: '/user/get_userid_by_email',
     handle: (corp, request): Answer => {
-      const parsed = emailBodySchema.safeParse(request.body);
-      if (!parsed.success) return wrongFormat(parsed.error.issues);
-      const bizMail = (parsed.data.email_type ?? 1) === 1;
-      const user = corp.members.findByEmail(parsed.data.email, bizMail);
+      const body = bodyOf(request, emailBodySchema);
+      if (!body.email)
+        return { errcode: Errcode.invalidParameter, errmsg: 'invalid Request Parameter, email missing' };
+      const user = corp.members.findByEmail(body.email, (body.email_type ?? 1) === 1);
       return user ? answer({ userid: user.userid }) : { errcode: Errcode.userNotExist };
     },
   },
