@@ -247,7 +247,7 @@ export function describeConformance<Config>(options: DescribeConformanceOptions<
         async () => {
           const instance = open();
           const input = need(target.accountInput, 'accountInput')(1);
-          const created = await need(instance.createAccount, 'createAccount')(input);
+          const created = await need(instance.createAccount, 'createAccount').bind(instance)(input);
           expectShape(targetAccountShape, created);
           expect(created.active).toBe(true);
 
@@ -261,15 +261,15 @@ export function describeConformance<Config>(options: DescribeConformanceOptions<
             displayName: `${input.displayName} (changed)`,
             email: input.email ? `changed.${input.email}` : input.email,
           };
-          await need(instance.updateAccount, 'updateAccount')(created.externalId, changed);
+          await need(instance.updateAccount, 'updateAccount').bind(instance)(created.externalId, changed);
           const afterUpdate = await findAccount(changed);
           expect(afterUpdate?.externalId).toBe(created.externalId);
           expectRoundTrip(afterUpdate, changed.attributes, changed.email);
 
-          await need(instance.disableAccount, 'disableAccount')(created.externalId);
+          await need(instance.disableAccount, 'disableAccount').bind(instance)(created.externalId);
           expect((await findAccount(changed))?.active).toBe(false);
 
-          await need(instance.deleteAccount, 'deleteAccount')(created.externalId);
+          await need(instance.deleteAccount, 'deleteAccount').bind(instance)(created.externalId);
           expect(await findAccount(changed)).toBeNull();
         },
         SLOW,
@@ -292,7 +292,7 @@ export function describeConformance<Config>(options: DescribeConformanceOptions<
           if (first.userName) {
             expect(all.items.filter((a) => a.userName === first.userName)).toHaveLength(1);
           }
-          await need(instance.deleteAccount, 'deleteAccount')(first.externalId);
+          await need(instance.deleteAccount, 'deleteAccount').bind(instance)(first.externalId);
         },
         SLOW,
       );
