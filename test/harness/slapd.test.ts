@@ -187,6 +187,32 @@ describe('startSlapd seeding and failures', () => {
     ).rejects.toThrow();
   });
 
+  it('generates people who can bind with the seed password (leavers cannot)', async () => {
+    const ldap = await startSlapd({ seed: { people: 200, seed: 3, password: 'pw-60' } });
+    try {
+      expect(ldap.generated).toMatchObject({ people: 200, password: 'pw-60' });
+      const people = await withClient(ldap.url, ldap.adminDn, ldap.adminPassword, (client) =>
+        client.search(ldap.usersDn, {
+          filter: '(objectClass=inetOrgPerson)',
+          attributes: ['uid', 'mail', 'manager', 'pwdAccountLockedTime'],
+        }),
+      );
+      expect(people.searchEntries).toHaveLength(200);
+      const active = people.searchEntries.find(
+        (e) =>
+          !e.pwdAccountLockedTime ||
+          (Array.isArray(e.pwdAccountLockedTime) && e.pwdAccountLockedTime.length === 0),
+      );
+      if (!active) throw new Error('no active person');
+      await withClient(ldap.url, active.dn, 'pw-60', async () => undefined);
+      const leaver = people.searchEntries.find((e) => e.pwdAccountLockedTime === '000001010000Z');
+      if (leaver)
+        await expect(withClient(ldap.url, leaver.dn, 'pw-60', async () => undefined)).rejects.toThrow();
+    } finally {
+      await ldap.stop();
+    }
+  });
+
   it('says how to install slapd when it is missing', async () => {
     await expect(startSlapd({ env: { ...process.env, SLAPD_PATH: '/nonexistent/slapd' } })).rejects.toThrow(
       /slapd not found at SLAPD_PATH=\/nonexistent\/slapd: install OpenLDAP: `apt-get install slapd ldap-utils`/,
