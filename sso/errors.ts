@@ -24,6 +24,14 @@ export const REJECTION_MESSAGES = {
 
 export type RejectionCode = keyof typeof REJECTION_MESSAGES;
 
+/** 401 where trying again with other credentials may work; 403 where it will not; 429 when slowed down. */
+const STATUS: Partial<Record<RejectionCode, number>> = {
+  invalid_request: 400,
+  bad_credentials: 401,
+  bad_second_factor: 401,
+  rate_limited: 429,
+};
+
 export class SignInRejected extends JunctionError {
   readonly rejection: RejectionCode;
   /** For the audit log only. */
@@ -32,7 +40,7 @@ export class SignInRejected extends JunctionError {
   constructor(code: RejectionCode, reason: string, options: { status?: number; cause?: unknown } = {}) {
     super({
       code: `sign_in_${code}`,
-      status: options.status ?? (code === 'rate_limited' ? 429 : code === 'invalid_request' ? 400 : 403),
+      status: options.status ?? STATUS[code] ?? 403,
       publicMessage: REJECTION_MESSAGES[code],
       detail: { reason },
       cause: options.cause,

@@ -1,8 +1,7 @@
 /** RFC 4515 §3: a value inside a search filter, with `*`, `(`, `)`, `\` and NUL escaped as `\XX`. */
 export function escapeFilterValue(value: string): string {
-  return Buffer.from(value, 'utf8')
-    .toString('latin1')
-    .replace(/[*()\\\0]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  // Non-ASCII stays as is: the LDAP client encodes the filter as UTF-8 (RFC 4515 §3 allows UTF-8 values).
+  return value.replace(/[*()\\\0]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** RFC 4514 §2.4: a value inside a DN (attribute value of an RDN). */

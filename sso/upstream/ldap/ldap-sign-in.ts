@@ -4,7 +4,7 @@ import { SignInRejected } from '../../errors.js';
 import type { LinkedPerson } from '../../linking/link-identity.js';
 import { resolvePerson } from '../../login/complete-sign-in.js';
 import type { ExpiringStore } from '../../state/expiring-store.js';
-import { countAttempt } from '../password/attempt-limits.js';
+import { checkAttemptBudget, recordFailedAttempt } from '../password/attempt-limits.js';
 import type { LoadedProvider } from '../provider-config.js';
 import type { UpstreamIdentity } from '../upstream-identity.js';
 import { escapeDnValue, escapeFilterValue } from './ldap-escape.js';
@@ -41,7 +41,7 @@ export class LdapSignIn {
     ip: string | null,
   ): Promise<UpstreamIdentity> {
     const name = login.trim();
-    await countAttempt(this.store, provider.id, name, ip);
+    await checkAttemptBudget(this.store, provider.id, name, ip);
     if (name === '' || password === '') {
       throw new SignInRejected(
         'bad_credentials',
@@ -69,6 +69,7 @@ export class LdapSignIn {
       } catch (error) {
         if (error instanceof InvalidCredentialsError) {
           await this.store.increment('ldap-failures', lockKey, config.lockoutMinutes * 60);
+          await recordFailedAttempt(this.store, provider.id, name, ip);
           throw new SignInRejected(
             'bad_credentials',
             `LDAP bind as ${entry.dn} refused: invalid credentials`,

@@ -4,7 +4,7 @@ import type { LinkedPerson } from '../../linking/link-identity.js';
 import { checkPersonStatus } from '../../login/complete-sign-in.js';
 import type { ExpiringStore } from '../../state/expiring-store.js';
 import type { LoadedProvider } from '../provider-config.js';
-import { countAttempt } from './attempt-limits.js';
+import { checkAttemptBudget, recordFailedAttempt } from './attempt-limits.js';
 import { findLocalAccount, recordFailure, recordSuccess, type LocalAccount } from './local-credentials.js';
 import { burnVerification, verifyPassword } from './password-hash.js';
 
@@ -30,10 +30,11 @@ export async function passwordFirstFactor(
   password: string,
   ip: string | null,
 ): Promise<FirstFactor> {
-  await countAttempt(store, provider.id, login, ip);
+  await checkAttemptBudget(store, provider.id, login, ip);
   const account = await findLocalAccount(deps.dataSource, provider.id, login);
   if (!account?.passwordHash) {
     await burnVerification(password);
+    await recordFailedAttempt(store, provider.id, login, ip);
     throw new SignInRejected(
       'bad_credentials',
       `no password identity ${login.slice(0, 100)} at provider ${provider.id}`,
@@ -41,6 +42,7 @@ export async function passwordFirstFactor(
   }
   checkNotLocked(account);
   if (!(await verifyPassword(account.passwordHash, password))) {
+    await recordFailedAttempt(store, provider.id, login, ip);
     const locked = await recordFailure(
       deps.dataSource,
       account.identityId,
