@@ -37,6 +37,8 @@ export interface SyncRequest {
   requestedBy?: string | null;
   /** Pages per workflow execution before continue-as-new (tests and benchmarks). */
   pagesPerExecution?: number;
+  /** Source runs: provision the tenant's targets afterwards (default true). */
+  provisionTargets?: boolean;
 }
 
 export interface StartedRun {
@@ -65,6 +67,7 @@ export async function startConnectionSync(
       dryRun: request.dryRun ?? false,
       requestedBy: request.requestedBy ?? null,
       ...(request.pagesPerExecution ? { pagesPerExecution: request.pagesPerExecution } : {}),
+      ...(request.provisionTargets === false ? { provisionTargets: false } : {}),
     };
     const handle = await client.workflow.start<typeof syncSourceWorkflow>('syncSourceWorkflow', {
       taskQueue,
