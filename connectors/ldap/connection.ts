@@ -1,4 +1,4 @@
-import { connect as netConnect, type Socket } from 'node:net';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { Client } from 'ldapts';
 import type { Logger } from '../../core/logger.js';
@@ -50,8 +50,13 @@ export class LdapConnection {
     const connection = new LdapConnection(config, undefined);
     try {
       if (config.startTls) {
-        const host = new URL(config.url).hostname;
-        await connection.client.startTLS({ ...connection.tlsOptions(), servername: host });
+        // The certificate must name the host we dialled (RFC 4513 §3.1.3); SNI only for DNS names (RFC 6066 §3).
+        const host = new URL(config.url).hostname.replace(/^\[|\]$/g, '');
+        await connection.client.startTLS({
+          ...connection.tlsOptions(),
+          host,
+          ...(isIP(host) ? {} : { servername: host }),
+        });
       }
       await connection.client.bind(config.bindDn, config.bindPassword);
     } catch (error) {

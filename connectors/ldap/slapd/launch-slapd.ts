@@ -13,6 +13,7 @@ import { formatLdifEntry, type LdifEntry } from '../protocol/ldif.js';
 import { baseEntries, directoryLayout, type DirectoryLayout } from './base-entries.js';
 import { findSlapd, type SlapdInstallation } from './find-slapd.js';
 import { slapdConfigLdif, sshaHash, type DirectoryFlavour } from './slapd-config.js';
+import { makeTestCertificates } from './test-certificates.js';
 
 export type SlapdSeed = string | Iterable<LdifEntry> | AsyncIterable<LdifEntry>;
 
@@ -37,6 +38,8 @@ export interface LaunchSlapdOptions {
   startTimeoutMs?: number;
   /** Largest page a paged search may ask for (default 1000, AD's MaxPageSize). */
   maxPageSize?: number;
+  /** Also serve ldaps:// (and StartTLS on ldap://) with a throwaway CA; needs the openssl CLI. */
+  tls?: boolean;
   log?: Logger;
   env?: NodeJS.ProcessEnv;
 }
@@ -51,6 +54,8 @@ export interface RunningSlapd extends DirectoryLayout {
   readerPassword: string;
   /** The temporary directory holding cn=config and the database (removed by stop()). */
   dataDir: string;
+  /** With `tls`: the ldaps:// URL and the CA certificate (PEM) that signed the server's certificate. */
+  tls?: { url: string; port: number; caCertificate: string };
   /** What the seed load took: entries loaded by slapadd (base structure included) and milliseconds. */
   seeded: { entries: number; ms: number };
   /** Stops slapd and removes its directory. Safe to call twice. */
@@ -87,7 +92,9 @@ export async function launchSlapd(options: LaunchSlapdOptions = {}): Promise<Run
   mkdirSync(join(dataDir, 'db'));
   let server: SlapdProcess | undefined;
   try {
+    const certificates = options.tls ? await makeTestCertificates(join(dataDir, 'tls')) : undefined;
     const config = slapdConfigLdif({
+      ...(certificates ? { tls: certificates } : {}),
       flavour,
       baseDn,
       rootDn: adminDn,
@@ -137,14 +144,28 @@ export async function launchSlapd(options: LaunchSlapdOptions = {}): Promise<Run
 
     const fixedPort = options.port;
     let port = fixedPort ?? (await freeLoopbackPort());
+    let tlsPort = certificates ? await freeLoopbackPort() : undefined;
+    const listen = (): string[] => [
+      `ldap://${HOST}:${port}/`,
+      ...(tlsPort ? [`ldaps://${HOST}:${tlsPort}/`] : []),
+    ];
     for (let attempt = 1; ; attempt++) {
       try {
-        server = await startServer(install, configDir, port, adminDn, adminPassword, startTimeoutMs);
+        server = await startServer(
+          install,
+          configDir,
+          listen(),
+          port,
+          adminDn,
+          adminPassword,
+          startTimeoutMs,
+        );
         break;
       } catch (error) {
         // Another process took the free port between our probe and slapd's bind: try another one.
         if (fixedPort === undefined && attempt < 3 && String(error).includes('errno=98')) {
           port = await freeLoopbackPort();
+          if (tlsPort) tlsPort = await freeLoopbackPort();
           continue;
         }
         throw error;
@@ -163,6 +184,9 @@ export async function launchSlapd(options: LaunchSlapdOptions = {}): Promise<Run
       adminPassword,
       readerPassword,
       dataDir,
+      ...(certificates && tlsPort
+        ? { tls: { url: `ldaps://${HOST}:${tlsPort}`, port: tlsPort, caCertificate: certificates.caPem } }
+        : {}),
       seeded,
       async stop() {
         if (stopped) return;
@@ -177,7 +201,15 @@ export async function launchSlapd(options: LaunchSlapdOptions = {}): Promise<Run
       async resume() {
         if (stopped) throw new Error('slapd was stopped for good');
         if (server?.alive()) return;
-        server = await startServer(install, configDir, port, adminDn, adminPassword, startTimeoutMs);
+        server = await startServer(
+          install,
+          configDir,
+          listen(),
+          port,
+          adminDn,
+          adminPassword,
+          startTimeoutMs,
+        );
       },
     };
     return running;
@@ -260,6 +292,7 @@ export const GUARD = [
 async function startServer(
   install: SlapdInstallation,
   configDir: string,
+  urls: string[],
   port: number,
   adminDn: string,
   adminPassword: string,
@@ -267,7 +300,7 @@ async function startServer(
 ): Promise<SlapdProcess> {
   const child = spawn(
     'sh',
-    ['-c', GUARD, install.slapd, '-h', `ldap://${HOST}:${port}/`, '-F', configDir, '-d', 'none'],
+    ['-c', GUARD, install.slapd, '-h', urls.join(' '), '-F', configDir, '-d', 'none'],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   const stderr = tail(child);

@@ -17,6 +17,8 @@ export interface SlapdConfigInput {
   policyDn: string;
   /** Largest page a paged search may ask for (AD's MaxPageSize is 1000). */
   maxPageSize: number;
+  /** Certificate files for ldaps:// and StartTLS; absent: plain LDAP only. */
+  tls?: { caFile: string; certFile: string; keyFile: string };
 }
 
 /** `{SSHA}` as slapd verifies it (salted SHA-1, RFC 2307 userPassword scheme). */
@@ -55,6 +57,13 @@ export function slapdConfigLdif(input: SlapdConfigInput): string {
       'cn: config',
       'olcLogLevel: none',
       `olcPidFile: ${join(input.dataDir, 'slapd.pid')}`,
+      ...(input.tls
+        ? [
+            `olcTLSCACertificateFile: ${input.tls.caFile}`,
+            `olcTLSCertificateFile: ${input.tls.certFile}`,
+            `olcTLSCertificateKeyFile: ${input.tls.keyFile}`,
+          ]
+        : []),
     ].join('\n'),
     [
       'dn: cn=module{0},cn=config',
