@@ -47,6 +47,20 @@ program
   });
 
 program
+  .command('sync')
+  .argument('<connection>', 'connection id, slug, or tenant-slug/slug')
+  .description('run a connection now: a source reads HR and provisions every target; a target is provisioned')
+  .option('--full', 'read everything (and find leavers) instead of changes since the last run')
+  .option(
+    '--dry-run',
+    'print the plan (creates, updates, disables, deletes with field diffs) and write nothing',
+  )
+  .option('--no-wait', 'start the run and return at once')
+  .action(async (reference: string, options: { full?: boolean; dryRun?: boolean; wait?: boolean }) => {
+    process.exitCode = await (await import('./commands/sync.js')).syncCommand(reference, options);
+  });
+
+program
   .command('simulate')
   .argument('<vendor>', 'connector id: bamboohr, wecom, scim, kingdee, …')
   .description('run one vendor simulator standalone and print its URL and a connection config')
