@@ -82,7 +82,8 @@ async function findConnection(ds: DataSource, reference: string): Promise<Connec
       `"${reference}" names connections in ${rows.length} tenants; say which: tenant-slug/${slug ?? ''}`,
     );
   }
-  return repo.findOneByOrFail({ id: rows[0]!.id });
+  const [only] = rows as [{ id: string }];
+  return repo.findOneByOrFail({ id: only.id });
 }
 
 async function printOutcome(
