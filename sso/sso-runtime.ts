@@ -14,6 +14,7 @@ import {
 } from './provider/keys/signing-keys.js';
 import { findSsoSession } from './sessions/sso-sessions.js';
 import { ExpiringStore } from './state/expiring-store.js';
+import { SamlIdp } from './provider/saml/saml-idp.js';
 import { LdapSignIn } from './upstream/ldap/ldap-sign-in.js';
 import { UpstreamOidc } from './upstream/oidc/upstream-oidc.js';
 
@@ -37,6 +38,7 @@ export class SsoRuntime {
   readonly views: PersonViews;
   readonly upstreamOidc: UpstreamOidc;
   readonly ldap: LdapSignIn;
+  readonly samlIdp: SamlIdp;
   private material!: KeyMaterial;
   private provider!: Provider;
   private handler!: (req: IncomingMessage, res: ServerResponse) => void;
@@ -52,6 +54,7 @@ export class SsoRuntime {
     this.views = new PersonViews(deps.dataSource, this.applications);
     this.upstreamOidc = new UpstreamOidc(deps, this.store);
     this.ldap = new LdapSignIn(deps, this.store);
+    this.samlIdp = new SamlIdp(deps, this.store, this.applications, () => this.material);
   }
 
   static async start(deps: SsoDeps, options: SsoRuntimeOptions): Promise<SsoRuntime> {

@@ -10,6 +10,7 @@ import { launcherRoutes } from './routes/launcher.js';
 import { loginRoutes } from './routes/login.js';
 import { endGatewaySessionAfterLogout, logoutRoutes } from './routes/logout.js';
 import { RouteContext } from './routes/route-context.js';
+import { samlIdpRoutes } from './routes/saml-idp.js';
 import { upstreamCallbackRoutes } from './routes/upstream-callbacks.js';
 
 /** Paths the SSO router answers; everything else passes through untouched. */
@@ -65,6 +66,7 @@ function buildRoutes(runtime: SsoRuntime): Router {
   router.use(interactionRoutes(ctx));
   router.use(loginRoutes(ctx));
   router.use(upstreamCallbackRoutes(ctx));
+  router.use(samlIdpRoutes(ctx));
   router.use(launcherRoutes(ctx));
   router.use(logoutRoutes());
   return router;

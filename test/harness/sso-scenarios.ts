@@ -153,3 +153,26 @@ export async function redeem(
     expectedNonce: attempt.nonce,
   });
 }
+
+/** Signs a browser in at a `password` provider through the launcher flow; returns the launcher page. */
+export async function signInWithPassword(
+  browser: SsoBrowser,
+  gatewayUrl: string,
+  email: string,
+  password: string,
+): Promise<Page> {
+  const start = await browser.get(`${gatewayUrl}/sso/login`);
+  const credentials = await browser.submit(start, { fields: { email } });
+  return browser.submit(credentials, { fields: { password } });
+}
+
+/** Continues from a page showing the email form through the password form. */
+export async function completePasswordLogin(
+  browser: SsoBrowser,
+  emailPage: Page,
+  email: string,
+  password: string,
+): Promise<Page> {
+  const credentials = await browser.submit(emailPage, { fields: { email } });
+  return browser.submit(credentials, { fields: { password } });
+}
