@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { bamboohrConnector } from '../../connectors/bamboohr/index.js';
+import { kingdeeConnector } from '../../connectors/kingdee/index.js';
+import { ldapConnector } from '../../connectors/ldap/index.js';
 import { BambooHrSimulator } from '../../connectors/bamboohr/simulator.js';
 import type { RegisteredConnector } from '../../connectors/kit/contract.js';
 import type { FaultSettings } from '../../connectors/kit/simulator/fault-injector.js';
@@ -25,6 +27,8 @@ export const DEFINITIONS: Record<string, RegisteredConnector> = {
   bamboohr: bamboohrConnector,
   wecom: wecomConnector,
   scim: scimConnector,
+  ldap: ldapConnector,
+  kingdee: kingdeeConnector,
 };
 
 export function testOpener(vault: Vault): ConnectorOpener {
@@ -139,7 +143,7 @@ export async function buildWorld(
   return world;
 }
 
-async function insertConnection(
+export async function insertConnection(
   ds: DataSource,
   vault: Vault,
   input: {
