@@ -17,6 +17,7 @@ import { ExpiringStore } from './state/expiring-store.js';
 import { SamlIdp } from './provider/saml/saml-idp.js';
 import { LdapSignIn } from './upstream/ldap/ldap-sign-in.js';
 import { UpstreamOidc } from './upstream/oidc/upstream-oidc.js';
+import { UpstreamSaml } from './upstream/saml/upstream-saml.js';
 
 /** How often a replica checks whether another one rotated the keys. */
 const KEY_CHECK_MS = 30_000;
@@ -37,6 +38,7 @@ export class SsoRuntime {
   readonly applications: ApplicationDirectory;
   readonly views: PersonViews;
   readonly upstreamOidc: UpstreamOidc;
+  readonly upstreamSaml: UpstreamSaml;
   readonly ldap: LdapSignIn;
   readonly samlIdp: SamlIdp;
   private material!: KeyMaterial;
@@ -53,6 +55,7 @@ export class SsoRuntime {
     this.applications = new ApplicationDirectory(deps.dataSource);
     this.views = new PersonViews(deps.dataSource, this.applications);
     this.upstreamOidc = new UpstreamOidc(deps, this.store);
+    this.upstreamSaml = new UpstreamSaml(deps, this.store);
     this.ldap = new LdapSignIn(deps, this.store);
     this.samlIdp = new SamlIdp(deps, this.store, this.applications, () => this.material);
   }

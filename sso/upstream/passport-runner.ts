@@ -16,7 +16,8 @@ export type StrategyOutcome =
  */
 /** The passport Strategy contract as seen from the outside (passport-strategy's `authenticate`). */
 export interface PassportStrategy {
-  authenticate(req: Request, options?: object): unknown;
+  // Strategies type their request and options each their own way (and against their own @types/express).
+  authenticate(...args: never[]): unknown;
 }
 
 export function runStrategy(
@@ -38,7 +39,12 @@ export function runStrategy(
     action.error = (error) => resolve({ kind: 'error', error });
     action.pass = () => resolve({ kind: 'pass' });
     try {
-      const result: unknown = action.authenticate(req, options);
+      const authenticate = action.authenticate as (
+        this: PassportStrategy,
+        req: Request,
+        options: object,
+      ) => unknown;
+      const result = authenticate.call(action, req, options);
       if (result instanceof Promise) result.catch((error: unknown) => resolve({ kind: 'error', error }));
     } catch (error) {
       resolve({ kind: 'error', error });

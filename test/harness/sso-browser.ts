@@ -14,6 +14,9 @@ export interface Page {
   setCookies: string[];
 }
 
+/** A form by id, by a substring or pattern of its action, or by a predicate (e.g. "has a password field"). */
+export type FormSelector = string | RegExp | ((form: HtmlForm) => boolean);
+
 export interface HtmlForm {
   action: string;
   method: string;
@@ -138,7 +141,7 @@ export class SsoBrowser {
   /** Submits a form found on the page (the first, or the one with this id / whose action matches). */
   async submit(
     page: Page,
-    options: { form?: string | RegExp; fields?: Record<string, string>; button?: string } = {},
+    options: { form?: FormSelector; fields?: Record<string, string>; button?: string } = {},
   ): Promise<Page> {
     const form = this.form(page, options.form);
     const fields = { ...form.fields, ...(options.fields ?? {}) };
@@ -156,13 +159,17 @@ export class SsoBrowser {
     return this.post(action, fields);
   }
 
-  form(page: Page, which?: string | RegExp): HtmlForm {
+  form(page: Page, which?: FormSelector): HtmlForm {
     const forms = parseForms(page.body);
     const found =
       which === undefined
         ? forms[0]
         : forms.find((f) =>
-            typeof which === 'string' ? f.id === which || f.action.includes(which) : which.test(f.action),
+            typeof which === 'function'
+              ? which(f)
+              : typeof which === 'string'
+                ? f.id === which || f.action.includes(which)
+                : which.test(f.action),
           );
     if (!found)
       throw new Error(

@@ -41,7 +41,8 @@ export async function beginProvider(
       res.redirect(303, await ctx.runtime.upstreamOidc.start(provider, tx));
       return;
     case 'saml':
-      throw new SignInRejected('upstream_failed', 'SAML upstream sign-in is not available in this build yet');
+      res.redirect(303, await ctx.runtime.upstreamSaml.start(provider, tx));
+      return;
     case 'password':
     case 'ldap':
       res.type('html').send(

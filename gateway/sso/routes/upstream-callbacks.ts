@@ -1,7 +1,9 @@
-import { Router } from 'express';
+import { randomBytes } from 'node:crypto';
+import { Router, urlencoded } from 'express';
 import { SignInRejected } from '../../../sso/errors.js';
 import { resolvePerson } from '../../../sso/login/complete-sign-in.js';
-import { loadLoginTransaction } from '../../../sso/login/login-transaction.js';
+import { createLoginTransaction, loadLoginTransaction } from '../../../sso/login/login-transaction.js';
+import type { VerifiedSamlSignIn } from '../../../sso/upstream/saml/upstream-saml.js';
 import { loadProvider } from '../../../sso/upstream/provider-config.js';
 import { finishSignIn } from './login.js';
 import { handle, type RouteContext } from './route-context.js';
@@ -49,6 +51,89 @@ export function upstreamCallbackRoutes(ctx: RouteContext): Router {
           targetId: providerId.slice(0, 64),
         });
       }
+    }),
+  );
+
+  const samlForm = urlencoded({ extended: false, limit: '1mb', parameterLimit: 10 });
+
+  // The SAML ACS (HTTP-POST binding). The POST comes cross-site, so SameSite=Lax cookies are absent: everything is
+  // verified here, parked under a random key, and the browser comes back by GET — with its cookies — to finish.
+  router.post(
+    '/sso/callback/saml/:providerId',
+    samlForm,
+    handle(async (req, res) => {
+      const providerId = String(req.params.providerId);
+      try {
+        const provider = await loadProvider(ctx.deps.dataSource, ctx.deps.vault, providerId);
+        if (provider?.kind !== 'saml' || !provider.enabled) {
+          throw new SignInRejected(
+            'invalid_request',
+            `provider ${providerId.slice(0, 64)} is not an enabled SAML provider`,
+          );
+        }
+        const verified = await runtime.upstreamSaml.consume(
+          provider,
+          (req.body ?? {}) as Record<string, unknown>,
+        );
+        const key = randomBytes(18).toString('base64url');
+        await runtime.store.put('upstream-saml-verified', key, verified, 300);
+        res.redirect(303, `/sso/callback/saml/${provider.id}/finish/${key}`);
+      } catch (error) {
+        await ctx.reject(req, res, error, {
+          targetType: 'identity_provider',
+          targetId: providerId.slice(0, 64),
+        });
+      }
+    }),
+  );
+
+  router.get(
+    '/sso/callback/saml/:providerId/finish/:key',
+    handle(async (req, res) => {
+      const providerId = String(req.params.providerId);
+      let tenantId: string | null = null;
+      try {
+        const verified = await runtime.store.take<VerifiedSamlSignIn>(
+          'upstream-saml-verified',
+          String(req.params.key),
+        );
+        if (!verified || verified.providerId !== providerId)
+          throw new SignInRejected('expired', 'verified SAML sign-in unknown or used');
+        const tx = verified.txId
+          ? await loadLoginTransaction(runtime.store, verified.txId, ctx.existingBrowserToken(req))
+          : // Unsolicited (IdP-initiated) and allowed by the provider: the sign-in starts here, for this browser.
+            await createLoginTransaction(runtime.store, ctx.browserToken(req, res), {
+              resume: { kind: 'launcher' },
+              applicationId: null,
+              loginHint: null,
+              notBefore: null,
+            });
+        tenantId = tx.tenantId ?? null;
+        const provider = await loadProvider(ctx.deps.dataSource, ctx.deps.vault, providerId);
+        if (provider?.kind !== 'saml' || !provider.enabled)
+          throw new SignInRejected('invalid_request', 'SAML provider gone');
+        tenantId = provider.tenantId;
+        const linked = await resolvePerson(ctx.deps, provider, verified.identity);
+        await finishSignIn(ctx, req, res, tx, linked, provider.id, verified.identity.amr);
+      } catch (error) {
+        await ctx.reject(req, res, error, {
+          tenantId,
+          targetType: 'identity_provider',
+          targetId: providerId.slice(0, 64),
+        });
+      }
+    }),
+  );
+
+  router.get(
+    '/sso/saml/:providerId/metadata',
+    handle(async (req, res) => {
+      const provider = await loadProvider(ctx.deps.dataSource, ctx.deps.vault, String(req.params.providerId));
+      if (provider?.kind !== 'saml') {
+        res.status(404).type('text/plain').send('no such SAML provider');
+        return;
+      }
+      res.type('application/samlmetadata+xml').send(runtime.upstreamSaml.metadata(provider));
     }),
   );
 
