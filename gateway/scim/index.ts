@@ -1,4 +1,6 @@
 import express, { Router } from 'express';
+import { provisionPersonNow } from '../../workers/client.js';
+import type { GatewayDeps } from '../deps.js';
 import { resourceTypes, schemas, serviceProviderConfig } from './discovery.js';
 import { groupRoutes } from './groups.js';
 import type { ScimDeps } from './scim-context.js';
@@ -13,7 +15,11 @@ export const SCIM_BASE = '/scim/v2';
  * provisions people into. Each token belongs to one source connection; what it writes becomes directory records
  * that flow into role rules like HR people.
  */
-export function scimServer(deps: ScimDeps): Router {
+export function scimServer(gatewayDeps: GatewayDeps, hooks: Pick<ScimDeps, 'onPeopleChanged'> = {}): Router {
+  const deps: ScimDeps = {
+    ...gatewayDeps,
+    onPeopleChanged: hooks.onPeopleChanged ?? provisionChangedPeople(gatewayDeps),
+  };
   const router = Router();
   router.use(
     express.json({ limit: '5mb', type: ['application/scim+json', 'application/json', 'application/*+json'] }),
@@ -70,5 +76,27 @@ function listOf(resources: unknown[]) {
     startIndex: 1,
     itemsPerPage: resources.length,
     Resources: resources,
+  };
+}
+
+/**
+ * A SCIM change reaches the targets at once: one provisionPerson run per changed person (the sync engine applies the
+ * role rules and writes the accounts). Started in the background, one after another, so a large group PUT neither
+ * waits for Temporal nor floods it; the scheduled runs converge anyway if a start fails.
+ */
+function provisionChangedPeople(deps: GatewayDeps): NonNullable<ScimDeps['onPeopleChanged']> {
+  let queue = Promise.resolve();
+  return (personIds, caller) => {
+    queue = queue.then(async () => {
+      for (const personId of personIds) {
+        await provisionPersonNow(deps.temporal.client, deps.temporal.taskQueue, personId, {
+          trigger: 'person_change',
+          requestedBy: `scim token ${caller.tokenName}`,
+        }).catch((error: unknown) =>
+          deps.log.warn({ err: error, personId }, 'could not start provisioning after a SCIM change'),
+        );
+      }
+    });
+    return Promise.resolve();
   };
 }
