@@ -176,3 +176,43 @@ export async function completePasswordLogin(
   const credentials = await browser.submit(emailPage, { fields: { email } });
   return browser.submit(credentials, { fields: { password } });
 }
+
+/** An OIDC identity provider for a tenant, backed by its own upstream oidc-provider instance. */
+export async function oidcProviderFor(
+  ds: DataSource,
+  vault: Vault,
+  gateway: RunningSsoGateway,
+  input: {
+    tenantId: string;
+    slug: string;
+    linkBy?: 'employee_number' | 'verified_email';
+    linkClaim?: string;
+    domains?: string[];
+    priority?: number;
+  },
+): Promise<{ providerId: string; upstream: OidcUpstream }> {
+  const { id: providerId } = await createIdentityProvider(ds, vault, {
+    tenantId: input.tenantId,
+    kind: 'oidc',
+    slug: input.slug,
+    name: `${input.slug} sign-in`,
+    config: { issuer: 'http://127.0.0.1:1', clientId: 'junction' },
+    secrets: { clientSecret: 'placeholder' },
+    linkBy: input.linkBy ?? 'verified_email',
+    linkClaim: input.linkClaim ?? null,
+    priority: input.priority,
+  });
+  const upstream = await startOidcUpstream({
+    redirectUris: [`${gateway.url}/sso/callback/oidc/${providerId}`],
+  });
+  await updateIdentityProvider(ds, vault, providerId, {
+    config: {
+      issuer: upstream.issuer,
+      clientId: upstream.clientId,
+      scopes: ['openid', 'email', 'profile', 'employee'],
+      ...(input.domains ? { domains: input.domains } : {}),
+    },
+    secrets: { clientSecret: upstream.clientSecret },
+  });
+  return { providerId, upstream };
+}
