@@ -113,7 +113,8 @@ export async function provisionTargetWorkflow(input: ProvisionTargetInput): Prom
       } while (run.cursor);
       if (!personIds) await steps.planGraceDeletes(ref);
 
-      if (!dryRun) {
+      // The threshold guards bulk runs; one person's own leaver path (provisionPerson) is never held.
+      if (!dryRun && !personIds) {
         phase = 'threshold';
         const verdict = await steps.checkRemovalThreshold(ref);
         if (verdict.exceeded) {
