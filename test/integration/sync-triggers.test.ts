@@ -1,10 +1,11 @@
 import { jest } from '@jest/globals';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
 import { syncCommand } from '../../bin/commands/sync.js';
-import { SyncRun } from '../../core/entities/index.js';
+import { Approval, SyncRun } from '../../core/entities/index.js';
 import { assignRoleManually } from '../../workers/access/manual-assignments.js';
 import {
   applyConnectionSchedules,
+  approveRun,
   provisionPersonNow,
   startConnectionSync,
   waitForRun,
@@ -145,6 +146,23 @@ describe('triggers: schedules, provisionPerson with manual assignments, the CLI'
 
     await new Promise((r) => setTimeout(r, 4_500));
     const second = await provisionPersonNow(temporal.client, temporal.taskQueue, person.id);
+    // The same rule as any run: disabling 1 of 1 managed accounts is over the 10% threshold, so an admin approves.
+    const approval = await (async () => {
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        const found = await ds
+          .getRepository(Approval)
+          .findOneBy({ connectionId: world.scim!.connectionId, status: 'pending' });
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error('the person run never held');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })();
+    expect(
+      (world.scim!.sim.store.findByExternalId('User', person.id)[0]!.attributes as { active: boolean })
+        .active,
+    ).toBe(true);
+    await approveRun(temporal.client, approval.workflowId, 'admin@example.com');
     const revoked = await waitForRun(temporal.client, second.workflowId);
     expect(revoked.targets?.[0]?.counts.disabled).toBe(1);
     expect(

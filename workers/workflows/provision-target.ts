@@ -113,8 +113,7 @@ export async function provisionTargetWorkflow(input: ProvisionTargetInput): Prom
       } while (run.cursor);
       if (!personIds) await steps.planGraceDeletes(ref);
 
-      // The threshold guards bulk runs; one person's own leaver path (provisionPerson) is never held.
-      if (!dryRun && !personIds) {
+      if (!dryRun) {
         phase = 'threshold';
         const verdict = await steps.checkRemovalThreshold(ref);
         if (verdict.exceeded) {
