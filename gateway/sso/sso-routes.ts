@@ -58,11 +58,29 @@ export function ssoRoutes(deps: SsoDeps): SsoRouter {
   return { router, ready };
 }
 
+/**
+ * oidc-provider builds the URLs it redirects to (the authorization resume, end-session) from the request's Host
+ * and, behind a proxy, X-Forwarded-Host / -Proto. Pinning them to PUBLIC_URL keeps every URL on the issuer's
+ * origin whatever a load balancer forwards — and whatever a client puts in those headers.
+ */
+function pinToPublicUrl(publicUrl: string): (req: Request, res: Response, next: NextFunction) => void {
+  const url = new URL(publicUrl);
+  return (req, _res, next) => {
+    req.headers.host = url.host;
+    delete req.headers['x-forwarded-host'];
+    if (url.protocol === 'https:') req.headers['x-forwarded-proto'] = 'https';
+    else delete req.headers['x-forwarded-proto'];
+    next();
+  };
+}
+
 function buildRoutes(runtime: SsoRuntime): Router {
   const ctx = new RouteContext(runtime);
   const router = Router();
   // oidc-provider parses its own bodies; nothing before it may consume the stream.
-  router.use(OIDC_MOUNT_PATH, (req, res) => runtime.oidcHandler()(req, res));
+  router.use(OIDC_MOUNT_PATH, pinToPublicUrl(runtime.deps.publicUrl), (req, res) =>
+    runtime.oidcHandler()(req, res),
+  );
   router.use(interactionRoutes(ctx));
   router.use(loginRoutes(ctx));
   router.use(upstreamCallbackRoutes(ctx));

@@ -1,6 +1,7 @@
 import type { JWK } from 'jose';
 import type { DataSource } from 'typeorm';
 import type { Vault } from '../../../core/vault/vault.js';
+import { recordSsoEvent } from '../../audit/record-sso-event.js';
 import { rows, transaction } from '../../db/sql.js';
 import { generateCookieSecret, generateOidcKey, generateSamlKey } from './generate-keys.js';
 
@@ -69,9 +70,13 @@ export async function rotateSigningKeys(
   dataSource: DataSource,
   vault: Vault,
   purpose: KeyPurpose,
-  options: { retireAfterSeconds?: number; issuerName?: string } = {},
+  options: {
+    retireAfterSeconds?: number;
+    issuerName?: string;
+    actor?: { type: 'system' | 'admin'; id?: string };
+  } = {},
 ): Promise<string[]> {
-  return transaction(dataSource, async (client) => {
+  const kids = await transaction(dataSource, async (client) => {
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('junction:signing-keys'))`);
     await client.query(
       `UPDATE signing_keys SET status = 'retiring', retire_after = now() + make_interval(secs => $2)
@@ -84,6 +89,16 @@ export async function rotateSigningKeys(
     if (purpose === 'saml') return [await insertSamlKey(client, vault, options.issuerName ?? 'Junction')];
     return [await insertCookieKey(client, vault)];
   });
+  await recordSsoEvent(dataSource, {
+    action: 'sso.signing_keys_rotated',
+    outcome: 'success',
+    actorType: options.actor?.type ?? 'system',
+    actorId: options.actor?.id ?? null,
+    targetType: 'signing_key',
+    targetId: kids.join(','),
+    detail: { purpose, retireAfterSeconds: options.retireAfterSeconds ?? DEFAULT_RETIREMENT_SECONDS },
+  });
+  return kids;
 }
 
 /** Marks retiring keys whose time is up as retired (they leave the JWKS and metadata). */

@@ -112,8 +112,9 @@ export function createOidcProvider(parts: ProviderParts): Provider {
   };
 
   const provider = new Provider(issuerOf(deps.publicUrl), configuration);
-  // Behind a TLS-terminating proxy the request arrives as http; trust X-Forwarded-Proto only when we are https.
-  provider.proxy = secure;
+  // The gateway pins Host / X-Forwarded-Proto to PUBLIC_URL before oidc-provider sees a request (sso-routes.ts),
+  // so reading the forwarded protocol is safe and makes cookies Secure behind a TLS-terminating proxy.
+  provider.proxy = true;
   provider.on('backchannel.error', (_ctx, error, client, accountId) =>
     deps.log.warn(
       { err: error, clientId: client.clientId, accountId },
