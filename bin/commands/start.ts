@@ -54,7 +54,7 @@ export async function startCommand(): Promise<void> {
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
 
     const target = temporalTarget(config, temporalAddress);
-    const worker = await runWorker({ target, dataSource, log, vault });
+    const worker = await runWorker({ target, dataSource, log, vault, publicUrl: config.publicUrl });
     life.add('worker', worker.stop);
     const gateway = await runGateway({
       target,

@@ -19,6 +19,6 @@ export async function workerCommand(): Promise<void> {
   life.handleSignals();
   const dataSource = await openDatabase(config.databaseUrl, 'junction-worker');
   life.add('database', () => dataSource.destroy());
-  const worker = await runWorker({ target, dataSource, log, vault });
+  const worker = await runWorker({ target, dataSource, log, vault, publicUrl: config.publicUrl });
   life.add('worker', worker.stop);
 }

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../../core/logger.js';
 import type { Vault } from '../../core/vault/vault.js';
+import { endSessionsForPerson } from '../../sso/sessions/end-sessions-for-person.js';
 import { registryOpener } from '../../workers/sync/registry-opener.js';
 import { connectWorker, type TemporalTarget } from '../../workers/temporal-connection.js';
 import { installTemporalRuntime } from '../../workers/temporal-runtime.js';
@@ -13,8 +14,8 @@ export async function runWorker(options: {
   log: Logger;
   /** Opens connection credentials for the connectors the sync activities run. */
   vault: Vault;
-  /** Ends a leaver's SSO sessions (the SSO module's function; workers may not import sso/ themselves). */
-  endSessionsForPeople?: (personIds: string[]) => Promise<void>;
+  /** The gateway's public URL: with it, leavers' SSO sessions and tokens end when HR marks them gone. */
+  publicUrl?: string;
 }): Promise<{ stop: () => Promise<void> }> {
   installTemporalRuntime(options.log);
   const connection = await connectWorker(options.target);
@@ -26,7 +27,9 @@ export async function runWorker(options: {
       dataSource: options.dataSource,
       log: options.log,
       openConnector: registryOpener(options.vault),
-      ...(options.endSessionsForPeople ? { endSessionsForPeople: options.endSessionsForPeople } : {}),
+      ...(options.publicUrl
+        ? { endSessionsForPeople: leaverSessionEnder({ ...options, publicUrl: options.publicUrl }) }
+        : {}),
     },
   });
   const running = worker.run();
@@ -38,5 +41,22 @@ export async function runWorker(options: {
       await running.catch(() => undefined);
       await connection.close();
     },
+  };
+}
+
+/**
+ * The leaver path's SSO step, injected into the sync activities (workers may not import sso/): every session,
+ * grant and refresh token of each leaver ends, and apps with back-channel logout are told.
+ */
+function leaverSessionEnder(deps: {
+  dataSource: DataSource;
+  vault: Vault;
+  log: Logger;
+  publicUrl: string;
+}): (personIds: string[]) => Promise<void> {
+  return async (personIds) => {
+    for (const personId of personIds) {
+      await endSessionsForPerson(deps, personId, { reason: 'leaver', actor: { type: 'system' } });
+    }
   };
 }
