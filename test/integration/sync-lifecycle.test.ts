@@ -1,4 +1,6 @@
 import { SyncEvent, SyncRun } from '../../core/entities/index.js';
+import { createLogger } from '../../core/logger.js';
+import { endSessionsForPerson } from '../../sso/sessions/end-sessions-for-person.js';
 import { useridFor } from '../../connectors/wecom/userid.js';
 import { startConnectionSync, waitForRun } from '../../workers/client.js';
 import { createTestDatabase, type TestDatabase } from '../harness/database.js';
@@ -24,7 +26,25 @@ describe('HR → WeCom and SCIM: joiners, movers and leavers on the real Tempora
     db = await createTestDatabase();
     temporal = await connectTestTemporal();
     world = await buildWorld(db.dataSource, { people: 300, targets: ['wecom', 'scim'] });
-    worker = await startTestWorker(temporal, world.deps({ pageSize: 100 }));
+    const deps = world.deps({ pageSize: 100 });
+    // The leaver path ends SSO sessions through the SSO module, injected as bin does.
+    worker = await startTestWorker(temporal, {
+      ...deps,
+      endSessionsForPeople: async (ids) => {
+        for (const id of ids) {
+          await endSessionsForPerson(
+            {
+              dataSource: db.dataSource,
+              vault: world.vault,
+              log: createLogger({ level: 'silent' }),
+              publicUrl: 'http://127.0.0.1',
+            },
+            id,
+            { reason: 'leaver', actor: { type: 'system' } },
+          );
+        }
+      },
+    });
   });
 
   afterAll(async () => {
@@ -121,8 +141,26 @@ describe('HR → WeCom and SCIM: joiners, movers and leavers on the real Tempora
     const leavers = activeIds.slice(10, 20);
     for (const id of leavers) state.update(id, { status: 'Inactive', terminationDate: '2026-11-20' });
 
+    // One leaver and one stayer are signed in.
+    const signedIn = (await db.dataSource.query(
+      `SELECT id, external_id FROM people WHERE source_connection_id = $1 AND external_id = ANY($2)`,
+      [world.hr.connectionId, [String(leavers[0]), String(activeIds[30])]],
+    )) as { id: string; external_id: string }[];
+    for (const p of signedIn) {
+      await db.dataSource.query(
+        `INSERT INTO sso_sessions (token_hash, session_ref, tenant_id, person_id, last_seen_at, expires_at)
+         VALUES ($1, $1, $2, $3, now(), now() + interval '1 hour')`,
+        [`s-${p.external_id}`, world.tenantId, p.id],
+      );
+    }
+
     const outcome = await sync('incremental');
     expect(outcome.status).toBe('succeeded');
+    const sessions = (await db.dataSource.query(
+      `SELECT token_hash AS id, revoked_at FROM sso_sessions ORDER BY 1`,
+    )) as { id: string; revoked_at: Date | null }[];
+    expect(sessions.find((x) => x.id === `s-${leavers[0]}`)?.revoked_at).not.toBeNull();
+    expect(sessions.find((x) => x.id === `s-${activeIds[30]}`)?.revoked_at).toBeNull();
     const source = await db.dataSource.getRepository(SyncRun).findOneByOrFail({ id: outcome.runId });
     expect(source.mode).toBe('incremental');
     const sourceEvents = await db.dataSource
