@@ -16,6 +16,7 @@ import { findSsoSession } from './sessions/sso-sessions.js';
 import { ExpiringStore } from './state/expiring-store.js';
 import { SamlIdp } from './provider/saml/saml-idp.js';
 import { LdapSignIn } from './upstream/ldap/ldap-sign-in.js';
+import { WebauthnFactor } from './upstream/password/webauthn.js';
 import { UpstreamOidc } from './upstream/oidc/upstream-oidc.js';
 import { UpstreamSaml } from './upstream/saml/upstream-saml.js';
 
@@ -40,6 +41,7 @@ export class SsoRuntime {
   readonly upstreamOidc: UpstreamOidc;
   readonly upstreamSaml: UpstreamSaml;
   readonly ldap: LdapSignIn;
+  readonly webauthn: WebauthnFactor;
   readonly samlIdp: SamlIdp;
   private material!: KeyMaterial;
   private provider!: Provider;
@@ -57,6 +59,7 @@ export class SsoRuntime {
     this.upstreamOidc = new UpstreamOidc(deps, this.store);
     this.upstreamSaml = new UpstreamSaml(deps, this.store);
     this.ldap = new LdapSignIn(deps, this.store);
+    this.webauthn = new WebauthnFactor(deps, this.store);
     this.samlIdp = new SamlIdp(deps, this.store, this.applications, () => this.material);
   }
 

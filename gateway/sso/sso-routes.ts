@@ -5,6 +5,7 @@ import { OIDC_MOUNT_PATH } from '../../sso/provider/oidc/create-oidc-provider.js
 import { SsoRuntime } from '../../sso/sso-runtime.js';
 import { securityHeaders } from './http/security-headers.js';
 import { providerViews } from './provider-views.js';
+import { accountRoutes } from './routes/account.js';
 import { interactionRoutes } from './routes/interaction.js';
 import { launcherRoutes } from './routes/launcher.js';
 import { loginRoutes } from './routes/login.js';
@@ -86,6 +87,7 @@ function buildRoutes(runtime: SsoRuntime): Router {
   router.use(upstreamCallbackRoutes(ctx));
   router.use(samlIdpRoutes(ctx));
   router.use(launcherRoutes(ctx));
+  router.use(accountRoutes(ctx));
   router.use(logoutRoutes());
   return router;
 }

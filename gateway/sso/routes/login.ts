@@ -234,6 +234,69 @@ export function loginRoutes(ctx: RouteContext): Router {
     }),
   );
 
+  router.get(
+    '/sso/login/:tx/webauthn/options',
+    handle(async (req, res) => {
+      const tx = await loadTx(ctx, req, res);
+      if (!tx) return;
+      try {
+        const pending = tx.pending;
+        if (!pending?.methods.includes('webauthn'))
+          throw new SignInRejected('invalid_request', 'no security-key step pending');
+        const provider = await offeredProvider(ctx, tx, pending.providerId);
+        if (provider.kind !== 'password')
+          throw new SignInRejected('invalid_request', 'security key for a non-password provider');
+        res.json(await runtime.webauthn.authenticationOptions(provider, tx.id, pending.identityId));
+      } catch (error) {
+        await ctx.reject(req, res, error, { tenantId: tx.tenantId ?? null });
+      }
+    }),
+  );
+
+  router.post(
+    '/sso/login/:tx/webauthn',
+    form,
+    handle(async (req, res) => {
+      const tx = await loadTx(ctx, req, res, true);
+      if (!tx) return;
+      const pending = tx.pending;
+      try {
+        if (!pending?.methods.includes('webauthn'))
+          throw new SignInRejected('invalid_request', 'no security-key step pending');
+        const provider = await offeredProvider(ctx, tx, pending.providerId);
+        if (provider.kind !== 'password')
+          throw new SignInRejected('invalid_request', 'security key for a non-password provider');
+        let response: unknown;
+        try {
+          response = JSON.parse(String(body(req).response ?? ''));
+        } catch {
+          throw new SignInRejected('bad_second_factor', 'security-key response is not JSON');
+        }
+        await runtime.webauthn.verifyAuthentication(provider, tx.id, pending.identityId, response);
+        await finish(
+          ctx,
+          req,
+          res,
+          tx,
+          {
+            personId: pending.personId,
+            identityId: pending.identityId,
+            tenantId: pending.tenantId,
+            status: 'active',
+          },
+          provider.id,
+          [...pending.amr, 'hwk', 'mfa'],
+        );
+      } catch (error) {
+        await ctx.reject(req, res, error, {
+          tenantId: tx.tenantId ?? null,
+          targetType: 'identity_provider',
+          targetId: pending?.providerId ?? null,
+        });
+      }
+    }),
+  );
+
   return router;
 }
 
