@@ -88,7 +88,10 @@ function comparison(
   }
   if (column.type === 'dateTime') {
     const text = String(raw);
-    if (Number.isNaN(Date.parse(text))) throw scimErrors.invalidFilter(`${path} needs a dateTime`);
+    const time = Date.parse(text);
+    if (!Number.isFinite(time) || time < 0 || time > Date.UTC(9999, 11, 31)) {
+      throw scimErrors.invalidFilter(`${path} needs a dateTime between 1970 and 9999`);
+    }
     const ops: Record<string, string> = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' };
     const sqlOp = ops[filter.op];
     if (!sqlOp) throw scimErrors.invalidFilter(`${filter.op} does not apply to ${path}`);

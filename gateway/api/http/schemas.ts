@@ -5,6 +5,20 @@ import { z } from 'zod';
 export const Uuid = z.uuid();
 export const IdParams = z.object({ id: z.uuid().describe('The object id') });
 export const Timestamp = z.iso.datetime({ offset: true });
+
+/**
+ * A time the client sends: RFC 3339 with an offset PostgreSQL accepts (±15:59 at most), between 1970 and 9999, read
+ * as UTC. Anything else is a 400 here rather than a database error later.
+ */
+export const TimestampInput = z.iso
+  .datetime({ offset: true })
+  .refine((text) => {
+    const offset = /([+-])(\d{2}):?(\d{2})$/.exec(text);
+    if (offset && Number(offset[2]) > 15) return false;
+    const time = Date.parse(text);
+    return Number.isFinite(time) && time >= 0 && time <= Date.UTC(9999, 11, 31);
+  }, 'must be an RFC 3339 time between 1970 and 9999')
+  .transform((text) => new Date(text).toISOString());
 export const NullableTimestamp = Timestamp.nullable();
 
 /** Lower-case machine name used in URLs and claims: letters, digits and inner hyphens, 1–63 characters. */

@@ -8,7 +8,7 @@ import { findVisible, resourceRoutes } from '../http/crud.js';
 import { validationProblem } from '../http/problem.js';
 import { isoOrNull, presentRecord, recordFields } from '../http/record-fields.js';
 import { defineRoute } from '../http/route.js';
-import { IdParams, Name, Timestamp } from '../http/schemas.js';
+import { IdParams, Name, Timestamp, TimestampInput } from '../http/schemas.js';
 import { assertMayGrant } from './admin-grants.js';
 import { loadReference } from './references.js';
 import { SCIM_INBOUND_CONNECTOR } from './push-sources.js';
@@ -58,13 +58,13 @@ const TokenCreate = z.discriminatedUnion('kind', [
       .max(PERMISSIONS.length)
       .default([])
       .describe('Narrow the role to these permissions; empty keeps the whole role'),
-    expiresAt: Timestamp.nullable().default(null),
+    expiresAt: TimestampInput.nullable().default(null),
   }),
   z.strictObject({
     kind: z.literal('scim'),
     connectionId: z.uuid().describe(`A source connection of type ${SCIM_INBOUND_CONNECTOR}`),
     name: Name,
-    expiresAt: Timestamp.nullable().default(null),
+    expiresAt: TimestampInput.nullable().default(null),
   }),
 ]);
 

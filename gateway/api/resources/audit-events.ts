@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal.js';
 import { paginate } from '../http/pagination.js';
 import { problems } from '../http/problem.js';
 import { defineRoute } from '../http/route.js';
-import { listQuery, pageOf, Timestamp } from '../http/schemas.js';
+import { listQuery, pageOf, Timestamp, TimestampInput } from '../http/schemas.js';
 
 export const AuditEventOut = z
   .object({
@@ -50,8 +50,8 @@ const filters = {
   targetType: z.string().max(50).optional(),
   targetId: z.string().max(255).optional(),
   outcome: z.enum(['success', 'failure', 'denied']).optional(),
-  from: Timestamp.optional().describe('Inclusive'),
-  to: Timestamp.optional().describe('Exclusive'),
+  from: TimestampInput.optional().describe('Inclusive'),
+  to: TimestampInput.optional().describe('Exclusive'),
 };
 const AuditQuery = listQuery(['createdAt'], '-createdAt', filters);
 type Filters = { [K in keyof typeof filters]?: string };
@@ -141,24 +141,34 @@ export const auditEventRoutes = [
     responses: { 200: { description: 'CSV, RFC 4180, with a header row', contentType: 'text/csv' } },
     handle: async (ctx) => {
       const res = ctx.res;
+      const page = async (after: string | null): Promise<AuditEvent[]> => {
+        const qb = ctx.deps.dataSource.manager.getRepository(AuditEvent).createQueryBuilder('x');
+        if (!scoped(qb, ctx.principal, ctx.query)) return [];
+        if (after !== null) qb.andWhere('x.id > CAST(:after AS bigint)', { after });
+        return qb.orderBy('x.id', 'ASC').limit(1000).getMany();
+      };
+      // The first page is read before the headers go out, so a bad query is still a clean error response.
+      let rows = await page(null);
       res.status(200).type('text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', 'attachment; filename="junction-audit.csv"');
       res.write(`${CSV_COLUMNS.join(',')}\r\n`);
       // Keyset pages of 1,000 keep memory flat however long the log is.
-      let lastId: string | null = null;
-      for (;;) {
-        const qb = ctx.deps.dataSource.manager.getRepository(AuditEvent).createQueryBuilder('x');
-        if (!scoped(qb, ctx.principal, ctx.query)) break;
-        if (lastId !== null) qb.andWhere('x.id > CAST(:lastId AS bigint)', { lastId });
-        const rows = await qb.orderBy('x.id', 'ASC').limit(1000).getMany();
-        for (const row of rows) {
-          const line = CSV_COLUMNS.map((column) =>
-            csvField((row as unknown as Record<string, unknown>)[column]),
-          );
-          res.write(`${line.join(',')}\r\n`);
+      try {
+        for (;;) {
+          for (const row of rows) {
+            const line = CSV_COLUMNS.map((column) =>
+              csvField((row as unknown as Record<string, unknown>)[column]),
+            );
+            res.write(`${line.join(',')}\r\n`);
+          }
+          if (rows.length < 1000) break;
+          rows = await page(String(rows.at(-1)?.id));
         }
-        if (rows.length < 1000) break;
-        lastId = String(rows.at(-1)?.id);
+      } catch (error) {
+        // Headers are gone: all we can do is cut the stream so the client sees an incomplete download.
+        ctx.deps.log.error({ err: error }, 'audit export failed mid-stream');
+        res.destroy();
+        return { status: 200, streamed: true };
       }
       res.end();
       return { status: 200, streamed: true };

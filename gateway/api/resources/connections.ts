@@ -18,10 +18,16 @@ import { MaskedSecret, Name, SECRET_MASK, Slug } from '../http/schemas.js';
 import { isPushSource } from './push-sources.js';
 import { escapeLike } from './tenants.js';
 
+/** Five cron fields (minute hour day month weekday) of the characters cron uses; Temporal parses the rest. */
+const CRON_FIELD = '[0-9A-Za-z*,/?#-]{1,40}';
 const Cron = z
   .string()
   .trim()
-  .regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression such as "*/15 * * * *"');
+  .max(200)
+  .regex(
+    new RegExp(`^${CRON_FIELD}( +${CRON_FIELD}){4}$`),
+    'must be a five-field cron expression such as "*/15 * * * *"',
+  );
 
 export const ScheduleSchema = z
   .strictObject({
@@ -240,6 +246,15 @@ async function syncSchedules(connection: Connection | null, id: string, ctx: Res
   try {
     await applyConnectionSchedules(ctx.deps.temporal.client, ctx.deps.temporal.taskQueue, id, connection);
   } catch (error) {
+    // The client's own cron check (a TypeError naming the bad field) or gRPC INVALID_ARGUMENT (3) from the server:
+    // the schedule is the admin's to fix, not an outage.
+    const e = error as { code?: number; cause?: { code?: number }; message?: string };
+    if (error instanceof TypeError || e.code === 3 || e.cause?.code === 3) {
+      const reason = (e.message ?? 'invalid schedule').split('\n')[0]?.slice(0, 300) ?? 'invalid schedule';
+      throw validationProblem(`schedule: Temporal refused it (${reason})`, [
+        { pointer: 'body.schedule', message: reason, code: 'invalid_schedule' },
+      ]);
+    }
     ctx.deps.log.warn({ err: error, connection: id }, 'could not update the connection schedules');
     throw problems.unavailable(
       'temporal_unavailable',

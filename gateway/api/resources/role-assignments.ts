@@ -8,7 +8,7 @@ import { findVisible, resourceRoutes } from '../http/crud.js';
 import { problems, validationProblem } from '../http/problem.js';
 import { isoOrNull, presentRecord, recordFields } from '../http/record-fields.js';
 import { defineRoute, type RouteContext } from '../http/route.js';
-import { IdParams, Timestamp } from '../http/schemas.js';
+import { IdParams, Timestamp, TimestampInput } from '../http/schemas.js';
 import { assertSameFamily, loadReference } from './references.js';
 
 export const RoleAssignmentOut = z
@@ -124,7 +124,7 @@ export const roleAssignmentRoutes = [
       personId: z.uuid(),
       roleId: z.uuid(),
       reason: z.string().trim().min(1).max(2000),
-      expiresAt: Timestamp.nullable().default(null),
+      expiresAt: TimestampInput.nullable().default(null),
     }),
     responses: {
       201: { description: 'Assigned (or updated when it existed)', schema: RoleAssignmentOut, etag: true },
@@ -174,7 +174,7 @@ export const roleAssignmentRoutes = [
     ifMatch: true,
     body: z.strictObject({
       reason: z.string().trim().min(1).max(2000).optional(),
-      expiresAt: Timestamp.nullable().optional(),
+      expiresAt: TimestampInput.nullable().optional(),
     }),
     responses: { 200: { description: 'Updated', schema: RoleAssignmentOut, etag: true } },
     handle: async (ctx) => {
