@@ -155,8 +155,15 @@ async function benchSize(input: {
       ...(await targetWorkflowIds(ds, outcome.runId)),
     ]);
     const [accounts] = (await ds.query(
-      `SELECT count(*)::int AS n FROM accounts WHERE status = 'active'`,
+      `SELECT count(*)::int AS n FROM accounts WHERE status = 'active' AND external_id IS NOT NULL`,
     )) as [{ n: number }];
+    // What did not go through, by target and vendor error (quarantined objects do not stop a run).
+    const failures = (await ds.query(
+      `SELECT c.connector_id AS target, e.object_type, e.action, e.error->>'code' AS code, e.error->>'vendorCode' AS vendor_code,
+              min(e.error->>'message') AS example, count(*)::int AS n
+         FROM sync_events e JOIN connections c ON c.id = e.connection_id
+        WHERE e.status IN ('quarantined', 'failed') GROUP BY 1, 2, 3, 4, 5`,
+    )) as Record<string, unknown>[];
     print({
       bench: 'sync.full',
       n: input.n,
@@ -171,6 +178,7 @@ async function benchSize(input: {
       accounts_active: accounts.n,
       wecom_members: wecom.members.size,
       scim_users: scim.store.count('User'),
+      failures,
     });
 
     if (input.changes > 0) {
