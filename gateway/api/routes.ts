@@ -6,6 +6,7 @@ import type { ApiRoute } from './http/route.js';
 import { accountRoutes } from './resources/accounts.js';
 import { adminGrantRoutes } from './resources/admin-grants.js';
 import { apiTokenRoutes } from './resources/api-tokens.js';
+import { applicationRoutes } from './resources/applications.js';
 import { approvalRoutes } from './resources/approvals.js';
 import { auditEventRoutes } from './resources/audit-events.js';
 import { connectionRoutes } from './resources/connections.js';
@@ -14,6 +15,7 @@ import { departmentRoutes } from './resources/departments.js';
 import { domainRoutes } from './resources/domains.js';
 import { entitlementRoutes } from './resources/entitlements.js';
 import { groupRoutes } from './resources/groups.js';
+import { identityProviderRoutes } from './resources/identity-providers.js';
 import { peopleRoutes } from './resources/people.js';
 import { roleAssignmentRoutes } from './resources/role-assignments.js';
 import { roleRuleRoutes } from './resources/role-rules.js';
@@ -26,6 +28,8 @@ export function allRoutes(): ApiRoute[] {
   return [
     ...tenantRoutes,
     ...domainRoutes,
+    ...identityProviderRoutes,
+    ...applicationRoutes,
     ...connectorRoutes,
     ...connectionRoutes,
     ...connectionActionRoutes,

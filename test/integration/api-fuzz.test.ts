@@ -66,7 +66,8 @@ describe('admin API under schemathesis', () => {
     ];
     mkdirSync(reportDir, { recursive: true });
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-      const child = spawn('schemathesis', args, { env: { ...process.env, PYTHONUNBUFFERED: '1' } });
+      // cwd: schemathesis keeps a .schemathesis/ folder where it runs; keep it with the reports.
+      const child = spawn('schemathesis', args, { cwd: reportDir, env: { ...process.env, PYTHONUNBUFFERED: '1' } });
       let text = '';
       child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));

@@ -72,6 +72,44 @@ const cases: ResourceCase[] = [
     }),
   },
   {
+    path: '/identity-providers',
+    create: (w, n) => ({
+      tenantId: w.family.subA.id,
+      kind: 'oidc',
+      slug: `okta-${n}`,
+      name: `Okta ${n}`,
+      config: { issuer: 'https://idp.example.com', clientId: 'junction' },
+      secrets: { clientSecret: 'upstream-client-secret' },
+    }),
+    update: { name: 'Renamed IdP', priority: 5 },
+    existingB: () => '',
+    createInB: (w) => ({
+      tenantId: w.family.subB.id,
+      kind: 'password',
+      slug: 'sneaky',
+      name: 'Sneaky',
+    }),
+  },
+  {
+    path: '/applications',
+    create: (w, n) => ({
+      tenantId: w.family.subA.id,
+      protocol: 'oidc',
+      slug: `wiki-${n}`,
+      name: `Wiki ${n}`,
+      oidc: { redirectUris: [`https://wiki${n}.example.com/callback`] },
+    }),
+    update: { name: 'Renamed app', openToAll: true },
+    existingB: () => '',
+    createInB: (w) => ({
+      tenantId: w.family.subB.id,
+      protocol: 'saml',
+      slug: 'sneaky',
+      name: 'Sneaky',
+      saml: { entityId: 'https://sneaky.example.com', acsUrl: 'https://sneaky.example.com/acs' },
+    }),
+  },
+  {
     path: '/roles',
     create: (w, n) => ({ tenantId: w.family.subA.id, key: `role-${n}`, name: `Role ${n}` }),
     update: { name: 'Renamed role' },
@@ -263,6 +301,8 @@ describe('admin API resources', () => {
       ['post', `/approvals/${b.approval.id}/approve`, {}],
       ['post', `/approvals/${b.approval.id}/reject`, {}],
       ['post', `/people/${b.person.id}/provision`, {}],
+      ['post', `/people/${b.person.id}/revoke-sessions`, {}],
+      ['post', `/people/${b.person.id}/invitation`, {}],
       ['get', `/people/${b.person.id}/access`],
       ['get', `/sync-runs/${b.run.id}/progress`],
       ['post', `/sync-runs/${b.run.id}/cancel`],
@@ -272,6 +312,52 @@ describe('admin API resources', () => {
       const response = method === 'get' ? await subA.get(path) : await subA.post(path, body ?? {});
       expect([path, response.status]).toEqual([path, 404]);
     }
+  });
+
+  it('shows generated and stored secrets never, or once', async () => {
+    const app = await group.post('/applications', {
+      tenantId: world.family.subA.id,
+      protocol: 'oidc',
+      slug: 'payroll',
+      name: 'Payroll',
+      oidc: { redirectUris: ['https://payroll.example.com/cb'] },
+    });
+    expect(app.body.clientSecretValue).toEqual(expect.any(String));
+    const secret = String(app.body.clientSecretValue);
+    const read = await group.get(`/applications/${String(app.body.id)}`);
+    expect(read.body.clientSecret).toEqual({ set: true });
+    expect(JSON.stringify(read.body)).not.toContain(secret);
+    const rotated = await group.post(`/applications/${String(app.body.id)}/rotate-secret`);
+    expect(rotated.body.clientSecretValue).toEqual(expect.any(String));
+    expect(rotated.body.clientSecretValue).not.toBe(secret);
+    const idp = await group.post('/identity-providers', {
+      tenantId: world.family.subA.id,
+      kind: 'ldap',
+      slug: 'ad',
+      name: 'AD',
+      config: {
+        url: 'ldap://127.0.0.1:3890',
+        baseDn: 'dc=acme,dc=example',
+        bindDn: 'cn=svc,dc=acme,dc=example',
+      },
+      secrets: { bindPassword: 'hunter2-bind' },
+    });
+    expect(idp.status).toBe(201);
+    expect(idp.body.secrets).toEqual({ bindPassword: { set: true } });
+    const audit = await group.get(`/audit-events/export?targetId=${String(idp.body.id)}`);
+    expect(String(audit.body)).toContain('identity_provider.create');
+    expect(String(audit.body)).not.toContain('hunter2-bind');
+    expect(
+      JSON.stringify((await group.get(`/identity-providers/${String(idp.body.id)}`)).body),
+    ).not.toContain('hunter2');
+    const changed = await group.patch(`/identity-providers/${String(idp.body.id)}`, {
+      name: 'Active Directory',
+    });
+    expect(changed.body.secrets).toEqual({ bindPassword: { set: true } });
+    const bad = await group.patch(`/identity-providers/${String(idp.body.id)}`, {
+      config: { url: 'http://not-ldap' },
+    });
+    expect(bad.status).toBe(400);
   });
 
   it('isolates sync events and audit events too', async () => {

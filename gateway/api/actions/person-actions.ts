@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { DataSource } from 'typeorm';
 import { Person } from '../../../core/entities/index.js';
+import { endSessionsForPerson } from '../../../sso/sessions/end-sessions-for-person.js';
 import { provisionPersonNow } from '../../../workers/client.js';
+import { issueInvitation } from './invitations.js';
 import { findVisible } from '../http/crud.js';
 import { problems } from '../http/problem.js';
 import { defineRoute } from '../http/route.js';
@@ -215,6 +217,105 @@ export const personActionRoutes = [
         after: { workflowId: started.workflowId },
       });
       return { status: 202, body: { workflowId: started.workflowId } };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/people/{id}/revoke-sessions',
+    operationId: 'revokePersonSessions',
+    summary:
+      'End all of a person’s sign-ins: gateway sessions, OIDC sessions, grants and refresh tokens (apps told)',
+    tag: 'Directory',
+    permission: 'people.sessions',
+    params: IdParams,
+    body: z.strictObject({ reason: z.string().max(500).optional() }),
+    responses: {
+      200: {
+        description: 'What was ended',
+        schema: z
+          .object({
+            ssoSessions: z.number().int(),
+            oidcRows: z.number().int(),
+            backchannelDelivered: z.number().int(),
+            backchannelFailed: z.array(z.object({ clientId: z.string(), error: z.string() })),
+          })
+          .meta({ id: 'EndedSessions' }),
+      },
+    },
+    handle: async (ctx) => {
+      const person = await findVisible(ctx.deps.dataSource.manager, spec, ctx.params.id, ctx.principal);
+      ctx.principal.assertCan('people.sessions', person.tenantId, 'Person');
+      const ended = await endSessionsForPerson(ctx.deps, person.id, {
+        reason: ctx.body.reason ?? `revoked by ${requester(ctx)}`,
+        actor: { type: 'admin', id: ctx.principal.actor.id },
+      });
+      await auditAction(ctx, {
+        tenantId: person.tenantId,
+        action: 'person.revoke_sessions',
+        targetType: 'person',
+        targetId: person.id,
+        reason: ctx.body.reason ?? null,
+        after: { ssoSessions: ended.ssoSessions, oidcRows: ended.oidcRows },
+      });
+      return { status: 200, body: ended };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/people/{id}/invitation',
+    operationId: 'resendInvitation',
+    summary: 'Send (again) a single-use sign-in invitation; the previous link stops working',
+    description:
+      'At a password provider the link lets the person set their password (their login is created if needed); at a ' +
+      'federated provider it starts sign-in with their email as login hint. Pending people are confirmed first, ' +
+      'leavers are never invited. The link is returned once for the admin to hand over.',
+    tag: 'Directory',
+    permission: 'people.sessions',
+    params: IdParams,
+    body: z.strictObject({
+      providerId: z
+        .uuid()
+        .optional()
+        .describe('Invite to this provider; else the one they use, else the nearest'),
+      expiresInHours: z.number().int().min(1).max(720).default(168),
+    }),
+    responses: {
+      200: {
+        description: 'The new invitation (shown once)',
+        schema: z
+          .object({
+            url: z.string(),
+            expiresAt: Timestamp,
+            purpose: z.enum(['set_password', 'sign_in']),
+            provider: z.object({ id: z.uuid(), name: z.string(), kind: z.string() }),
+            delivery: z.literal('manual'),
+          })
+          .meta({ id: 'Invitation' }),
+      },
+    },
+    handle: async (ctx) => {
+      const person = await findVisible(ctx.deps.dataSource.manager, spec, ctx.params.id, ctx.principal);
+      ctx.principal.assertCan('people.sessions', person.tenantId, 'Person');
+      const invitation = await issueInvitation(ctx.deps.dataSource, {
+        person,
+        tree: ctx.principal.tree,
+        ...(ctx.body.providerId ? { providerId: ctx.body.providerId } : {}),
+        ttlHours: ctx.body.expiresInHours,
+        issuedBy: requester(ctx),
+        publicUrl: ctx.deps.publicUrl,
+      });
+      await auditAction(ctx, {
+        tenantId: person.tenantId,
+        action: 'person.invitation_sent',
+        targetType: 'person',
+        targetId: person.id,
+        after: {
+          purpose: invitation.purpose,
+          providerId: invitation.provider.id,
+          expiresAt: invitation.expiresAt,
+        },
+      });
+      return { status: 200, body: { ...invitation, delivery: 'manual' as const } };
     },
   }),
 ];

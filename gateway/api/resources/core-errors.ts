@@ -1,0 +1,24 @@
+import { JunctionError } from '../../../core/errors.js';
+import { validationProblem } from '../http/problem.js';
+
+/**
+ * Other modules (the SSO admin functions, the sync engine) report bad input as core ValidationErrors naming the
+ * field first (`config.issuer: …`); the API answers them as field problems.
+ */
+export async function asApiProblem<T>(pointerBase: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof JunctionError && error.status < 500) {
+      const field = /^([A-Za-z0-9_.]+):/.exec(error.publicMessage)?.[1];
+      throw validationProblem(error.publicMessage, [
+        {
+          pointer: field ? `${pointerBase}.${field}` : pointerBase,
+          message: error.publicMessage,
+          code: error.code,
+        },
+      ]);
+    }
+    throw error;
+  }
+}
