@@ -10,6 +10,10 @@ export interface SimulatorStartOptions {
   /** People to generate (at least 100,000 must work). */
   people: number;
   seed: number;
+  /** Work e-mail domain of the generated people, where the simulator generates any (each has its default). */
+  emailDomain?: string;
+  /** Departments of the generated organisation (default one per 40 people); more departments, more divisions. */
+  departments?: number;
   /** 0 or absent: a free port. */
   port?: number;
   /** Default 127.0.0.1. */

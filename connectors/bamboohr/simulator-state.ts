@@ -138,7 +138,7 @@ export class BambooHrState {
   }
 
   static generate(
-    options: { people: number; seed?: number; domain?: string },
+    options: { people: number; seed?: number; domain?: string; departments?: number },
     now?: () => Date,
   ): BambooHrState {
     return new BambooHrState(
@@ -146,6 +146,7 @@ export class BambooHrState {
         people: options.people,
         seed: options.seed ?? 1,
         domain: options.domain ?? 'example.com',
+        ...(options.departments ? { departments: options.departments } : {}),
       }),
       now,
     );

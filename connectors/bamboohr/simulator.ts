@@ -20,6 +20,8 @@ export interface BambooHrSimulatorOptions {
   companyDomain?: string;
   /** Work e-mail domain of generated people. */
   emailDomain?: string;
+  /** Departments of the generated organisation (default one per 40 people). */
+  departments?: number;
   /** API keys accepted as the Basic user name. Default: one key derived from the seed. */
   apiKeys?: string[];
   faults?: Partial<FaultSettings>;
@@ -59,6 +61,7 @@ export class BambooHrSimulator {
         people: options.people,
         seed: options.seed ?? 1,
         domain: options.emailDomain ?? `${this.companyDomain}.example.com`,
+        ...(options.departments ? { departments: options.departments } : {}),
       },
       this.now,
     );
