@@ -132,17 +132,18 @@ async function upsertSchedule(
 ): Promise<'created' | 'updated'> {
   const handle = client.schedule.getHandle(scheduleId);
   try {
-    const current = await handle.describe();
+    // One update carries the pause state too: a separate pause call can be overtaken by the update.
     await handle.update((previous) => ({
       ...previous,
       spec: settings.spec,
       action: settings.action,
       policies: { ...previous.policies, ...settings.policies },
+      state: {
+        ...previous.state,
+        paused: settings.paused,
+        note: settings.paused ? 'paused in the connection settings' : 'running per the connection settings',
+      },
     }));
-    if (current.state.paused !== settings.paused) {
-      if (settings.paused) await handle.pause('paused in the connection settings');
-      else await handle.unpause('resumed in the connection settings');
-    }
     return 'updated';
   } catch (error) {
     if (!(error instanceof ScheduleNotFoundError)) throw error;

@@ -86,7 +86,10 @@ describe('triggers: schedules, provisionPerson with manual assignments, the CLI'
       schedule: { cron: '*/15 * * * *', overlap: 'buffer_one', paused: true },
     });
     expect(updated.incremental).toBe('updated');
-    described = await incremental.describe();
+    // The schedule applies updates asynchronously: give it a moment to show them.
+    for (let i = 0; i < 50 && !(described = await incremental.describe()).state.paused; i += 1) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
     expect(described.state.paused).toBe(true);
     expect(described.policies.overlap).toBe(ScheduleOverlapPolicy.BUFFER_ONE);
     expect(described.spec.intervals ?? []).toHaveLength(0);
