@@ -32,6 +32,12 @@ export default tseslint.config(
     },
   },
   {
+    // The admin console's front end: plain ES modules that run in the browser (no build step).
+    files: ['gateway/console/assets/**/*.js'],
+    languageOptions: { globals: { ...globals.browser }, sourceType: 'module' },
+    rules: { 'no-console': 'off' },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
