@@ -7,6 +7,7 @@ type Bench = (argv: string[]) => Promise<void>;
 const BENCHES: Record<string, () => Promise<Bench>> = {
   connectors: async () => (await import('./connectors.js')).runConnectorsBench,
   'ldap-seed': async () => (await import('./ldap-seed.js')).runLdapSeedBench,
+  sso: async () => (await import('./sso.js')).runSsoBench,
   sync: async () => (await import('./sync.js')).runSyncBench,
 };
 

@@ -34,8 +34,11 @@ export async function beginProvider(
   tx: LoginTransaction,
   provider: LoadedProvider,
 ): Promise<void> {
-  tx.pending = undefined;
-  await saveLoginTransaction(ctx.runtime.store, tx);
+  // discover() saved the transaction; only a pending second factor from an earlier attempt needs clearing.
+  if (tx.pending) {
+    tx.pending = undefined;
+    await saveLoginTransaction(ctx.runtime.store, tx);
+  }
   switch (provider.kind) {
     case 'oidc':
       res.redirect(303, await ctx.runtime.upstreamOidc.start(provider, tx));

@@ -55,8 +55,7 @@ export function loginRoutes(ctx: RouteContext): Router {
       if (!tx) return;
       // A login_hint (OIDC Core §3.1.2.1) is tried once, so a wrong hint falls back to the email page.
       if (tx.loginHint && !tx.hintTried) {
-        tx.hintTried = true;
-        await saveLoginTransaction(runtime.store, tx);
+        tx.hintTried = true; // saved by discover(), whatever it finds
         await discover(ctx, req, res, tx, tx.loginHint);
         return;
       }
@@ -327,6 +326,7 @@ async function discover(
 ): Promise<void> {
   const found = await discoverHomeRealm(ctx.deps.dataSource, input);
   const nonce = ctx.nonce(res);
+  if (found.kind !== 'providers') await saveLoginTransaction(ctx.runtime.store, tx);
   switch (found.kind) {
     case 'invalid_email':
       res
