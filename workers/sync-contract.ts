@@ -44,6 +44,8 @@ export interface SourceResume {
   cursor: string | null;
   watermark: string | null;
   read: number;
+  /** Departments the read returned (a full read that returned some retires the ones it no longer saw). */
+  departmentsRead?: number;
   pendingChanges: boolean;
 }
 

@@ -199,4 +199,20 @@ describe('HR → WeCom and SCIM: joiners, movers and leavers on the real Tempora
     for (const p of moverPeople)
       expect(world.wecom!.sim.members.get(useridFor(p.id))?.position).toBe(p.job_title);
   });
+  it('a department HR archives is retired by the next full read', async () => {
+    const option = world.hr.sim.state.lists.department.options.find((o) => o.archived === 'no')!;
+    option.archived = 'yes';
+    const outcome = await sync('full');
+    expect(outcome.status).toBe('succeeded');
+    const [dept] = (await db.dataSource.query(`SELECT status FROM departments WHERE external_id = $1`, [
+      String(option.id),
+    ])) as {
+      status: string;
+    }[];
+    expect(dept!.status).toBe('deleted');
+    const events = await db.dataSource
+      .getRepository(SyncEvent)
+      .find({ where: { runId: outcome.runId, objectType: 'department' } });
+    expect(events.map((e) => [e.action, e.externalId])).toEqual([['delete', String(option.id)]]);
+  });
 });

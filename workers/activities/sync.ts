@@ -159,7 +159,7 @@ export function createSyncActivities(deps: SyncDeps) {
         input: RunRef & { cursor: string | null; since: string | null; startedAt: string; dryRun: boolean },
       ) => {
         const { connection, connector } = await open(input.connectionId);
-        if (!canReadDepartments(connector)) return { nextCursor: null, watermark: null };
+        if (!canReadDepartments(connector)) return { nextCursor: null, watermark: null, read: 0 };
         const page = await connector.readDepartments({
           cursor: input.cursor,
           changedSince: input.since,
@@ -173,7 +173,7 @@ export function createSyncActivities(deps: SyncDeps) {
           dryRun: input.dryRun,
         });
         await insertEvents(ds, await runOf(input.runId), result.events);
-        return { nextCursor: page.nextCursor, watermark: page.watermark ?? null };
+        return { nextCursor: page.nextCursor, watermark: page.watermark ?? null, read: result.read };
       },
     ),
 
@@ -282,6 +282,31 @@ export function createSyncActivities(deps: SyncDeps) {
 
     linkSourceReferences: guard(async (input: { connectionId: string }) => {
       await linkSourceReferences(ds, input.connectionId);
+    }),
+
+    /** After a full read that returned departments: the ones it no longer returned are retired (never deleted). */
+    retireMissingDepartments: guard(async (input: RunRef & { startedAt: string }) => {
+      const rows = (await ds.query(
+        `WITH gone AS (
+           UPDATE departments SET status = 'deleted', updated_at = now(), version = version + 1
+            WHERE source_connection_id = $1 AND status = 'active' AND (last_seen_at IS NULL OR last_seen_at < $2)
+           RETURNING id, external_id, name) SELECT * FROM gone`,
+        [input.connectionId, input.startedAt],
+      )) as { id: string; external_id: string; name: string }[];
+      await insertEvents(
+        ds,
+        await runOf(input.runId),
+        rows.map((r) => ({
+          objectType: 'department' as const,
+          objectId: r.id,
+          externalId: r.external_id,
+          label: r.name,
+          action: 'delete' as const,
+          status: 'ok' as const,
+          diff: { status: { from: 'active', to: 'deleted' } },
+        })),
+      );
+      return { retired: rows.length };
     }),
 
     /** The durable incremental state moves only after a whole read has committed. */

@@ -99,6 +99,7 @@ export async function syncSourceWorkflow(input: SyncSourceInput): Promise<RunOut
           dryRun,
         });
         run.cursor = page.nextCursor;
+        run.departmentsRead = (run.departmentsRead ?? 0) + page.read;
         pagesHere += 1;
         if (run.cursor && shouldContinueAsNew(pagesHere, input.pagesPerExecution)) await next();
       } while (run.cursor);
@@ -123,6 +124,9 @@ export async function syncSourceWorkflow(input: SyncSourceInput): Promise<RunOut
       if (run.cursor && shouldContinueAsNew(pagesHere, input.pagesPerExecution)) await next();
     } while (run.cursor);
     if (!dryRun) await steps.linkSourceReferences({ connectionId: input.connectionId });
+    if (!dryRun && run.mode === 'full' && (run.departmentsRead ?? 0) > 0) {
+      await steps.retireMissingDepartments({ ...ref, startedAt: run.startedAt });
+    }
 
     if (run.mode === 'full') {
       phase = 'leavers';
