@@ -78,7 +78,12 @@ export class KingdeeClient {
       connectorId: 'kingdee',
       connectionId: options.connectionId,
       log: options.log,
-      rateLimit: KINGDEE_RATE_LIMIT,
+      rateLimit: config.requestsPerSecond
+        ? {
+            requestsPerSecond: config.requestsPerSecond,
+            burst: Math.max(1, Math.ceil(config.requestsPerSecond)),
+          }
+        : KINGDEE_RATE_LIMIT,
       vendorName: 'Kingdee',
       classifyResponse: classifyKingdeeResponse,
       vendorMessage: kingdeeVendorMessage,

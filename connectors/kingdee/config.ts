@@ -43,6 +43,14 @@ export const kingdeeConfigSchema = z
       .min(1)
       .optional()
       .describe('Number of the organisation (组织编码) records are created in and used by, e.g. 100.'),
+    requestsPerSecond: z
+      .number()
+      .positive()
+      .max(1000)
+      .optional()
+      .describe(
+        'Requests per second to this site; Kingdee publishes no limit, so the default is a cautious 10.',
+      ),
   })
   .superRefine((config, ctx) => {
     const hasApp = config.appId !== undefined || config.appSecret !== undefined;

@@ -57,6 +57,8 @@ describe('1,000 HR people into WeCom, SCIM, LDAP and Kingdee through role rules'
         username: KD.userName,
         password: KD.password,
         orgNumber: KD.orgNumber,
+        // The simulator has no limit of its own; the default 10/s would make this test take minutes.
+        requestsPerSecond: 1000,
       },
       mappings: { userName: 'employeeNumber' },
       accountScope: 'entitled',
