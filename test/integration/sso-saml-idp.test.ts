@@ -247,6 +247,18 @@ describe('Junction as SAML IdP for an @node-saml/node-saml service provider', ()
     });
   });
 
+  it('asks for the password again when the SP sends ForceAuthn, then answers', async () => {
+    const browser = new SsoBrowser();
+    await signInWithPassword(browser, gateway.url, 'grace@samlco.test', PASSWORD);
+    const forced = sp({ forceAuthn: true });
+    const emailPage = await browser.get(await forced.getAuthorizeUrlAsync('', undefined, {}));
+    expect(emailPage.url).toMatch(/\/sso\/login\//);
+    const landed = await completePasswordLogin(browser, emailPage, 'grace@samlco.test', PASSWORD);
+    expect((await forced.validatePostResponseAsync(postedTo(landed, ACS))).profile?.email).toBe(
+      'grace@samlco.test',
+    );
+  });
+
   it('answers IsPassive without a session with NoPassive, not a login page', async () => {
     const browser = new SsoBrowser();
     const passive = sp({ passive: true });

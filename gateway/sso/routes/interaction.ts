@@ -50,7 +50,9 @@ export function interactionRoutes(ctx: RouteContext): Router {
       // prompt=login / max_age (OIDC Core §3.1.2.1): only a sign-in made after this request began will do.
       const needsFreshLogin = reasons.includes('login_prompt') || reasons.includes('max_age');
       const startedAt = interaction.iat * 1000;
-      const usable = session && (!needsFreshLogin || session.createdAt.getTime() >= startedAt - 1000);
+      const usable =
+        session &&
+        (!needsFreshLogin || (await ctx.freshFor({ kind: 'oidc', uid: interaction.uid }, session)));
 
       if (usable) {
         const view = await loadPersonAppView(runtime.deps.dataSource, session.personId, app.id);

@@ -437,7 +437,7 @@ async function finish(
     ctx.sessionToken(req),
   );
   ctx.setSessionCookie(res, token, session.expiresAt);
-  await ctx.resume(res, tx);
+  await ctx.resume(res, tx, session);
 }
 
 async function auditRejection(

@@ -66,10 +66,31 @@ export class RouteContext {
     setCookie(res, SSO_SESSION_COOKIE, token, { secure: this.secure, expires });
   }
 
-  /** After a session was created: back to whatever asked for the sign-in. */
-  async resume(res: Response, tx: LoginTransaction): Promise<void> {
+  /**
+   * After a session was created: back to whatever asked for the sign-in. When that request demanded a fresh
+   * sign-in (prompt=login, max_age, ForceAuthn), remember that *this* session answered it, so the request is not
+   * sent round the login again — timestamps alone (whole seconds in oidc-provider) cannot tell.
+   */
+  async resume(res: Response, tx: LoginTransaction, session: ActiveSsoSession): Promise<void> {
+    if (tx.notBefore !== null && tx.resume.kind !== 'launcher') {
+      await this.runtime.store.put(
+        'fresh-login',
+        freshLoginKey(tx.resume),
+        { sessionRef: session.sessionRef },
+        15 * 60,
+      );
+    }
     await endLoginTransaction(this.runtime.store, tx.id);
     res.redirect(303, resumeUrl(tx));
+  }
+
+  /** True when `session` was created by a sign-in made for this very request. */
+  async freshFor(
+    target: Exclude<LoginTransaction['resume'], { kind: 'launcher' }>,
+    session: ActiveSsoSession,
+  ): Promise<boolean> {
+    const entry = await this.runtime.store.get<{ sessionRef: string }>('fresh-login', freshLoginKey(target));
+    return entry?.sessionRef === session.sessionRef;
   }
 
   /**
@@ -104,6 +125,14 @@ export class RouteContext {
         }),
       );
   }
+}
+
+function freshLoginKey(target: LoginTransaction['resume']): string {
+  return target.kind === 'oidc'
+    ? `oidc:${target.uid}`
+    : target.kind === 'saml'
+      ? `saml:${target.requestKey}`
+      : 'launcher';
 }
 
 export function resumeUrl(tx: LoginTransaction): string {

@@ -95,7 +95,7 @@ export function samlIdpRoutes(ctx: RouteContext): Router {
       }
       const session = await ctx.session(req);
       const fresh =
-        session && (!pending.forceAuthn || session.createdAt.getTime() >= pending.receivedAt - 1000);
+        session && (!pending.forceAuthn || (await ctx.freshFor({ kind: 'saml', requestKey: key }, session)));
       const person = fresh
         ? await loadPersonAppView(ctx.deps.dataSource, session.personId, sp.id)
         : undefined;
