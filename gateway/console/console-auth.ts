@@ -16,9 +16,10 @@ const LOGIN_COOKIE = 'junction_console_login';
 const LOGIN_NAMESPACE = 'console-login';
 const LOGIN_TTL_MS = 10 * 60_000;
 
-function cookieFlags(publicUrl: string, maxAgeSeconds: number): string {
+/** The session cookie must reach /api/v1 as well as /console; the sign-in state cookie only /console. */
+function cookieFlags(publicUrl: string, maxAgeSeconds: number, path = '/'): string {
   const secure = publicUrl.startsWith('https:') ? '; Secure' : '';
-  return `; Path=/console; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure}`;
+  return `; Path=${path}; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure}`;
 }
 
 function safeReturn(value: unknown): string {
@@ -202,7 +203,7 @@ export function consoleAuthRoutes(deps: GatewayDeps): Router {
         return;
       }
       await endConsoleSession(deps.dataSource.manager, token);
-      res.setHeader('Set-Cookie', `${CONSOLE_COOKIE}=; Path=/console; HttpOnly; SameSite=Lax; Max-Age=0`);
+      res.setHeader('Set-Cookie', `${CONSOLE_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`);
       try {
         const config = await consoleOidcConfig(deps);
         const url = client.buildEndSessionUrl(config, {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Person, Role, RoleRule } from '../../../core/entities/index.js';
 import { loadAccessContext, loadPersonViews, tenantSubtree } from '../../../workers/access/access-context.js';
+import { applyRoleRules } from '../../../workers/access/role-rules.js';
 import { evaluateCondition } from '../../../workers/access/evaluate-condition.js';
 import { ruleConditionSchema, type RuleCondition } from '../../../workers/access/rule-condition.js';
 import { resourceRoutes } from '../http/crud.js';
@@ -9,7 +10,7 @@ import { presentRecord, recordFields } from '../http/record-fields.js';
 import { defineRoute } from '../http/route.js';
 import { IdParams, Name } from '../http/schemas.js';
 import type { Principal } from '../auth/principal.js';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { loadReference } from './references.js';
 
 export const RoleRuleOut = z
@@ -91,6 +92,7 @@ export const roleRuleRoutes = [
           enabled: body.enabled,
         };
       },
+      afterInsert: (rule, _body, ctx) => reapplyRules(ctx.manager, rule.tenantId),
     },
     update: {
       permission: 'access.write',
@@ -107,8 +109,12 @@ export const roleRuleRoutes = [
         if (body.includeSubsidiaries !== undefined) rule.includeSubsidiaries = body.includeSubsidiaries;
         if (body.enabled !== undefined) rule.enabled = body.enabled;
       },
+      afterSave: (rule, _before, ctx) => reapplyRules(ctx.manager, rule.tenantId),
     },
-    remove: { permission: 'access.write' },
+    remove: {
+      permission: 'access.write',
+      afterDelete: (rule, ctx) => reapplyRules(ctx.manager, rule.tenantId),
+    },
   }),
   defineRoute({
     method: 'post',
@@ -244,4 +250,34 @@ async function matchPeople(
     after = people.at(-1)?.id ?? null;
   }
   return { scanned, matched, sample };
+}
+
+/**
+ * A rule change takes effect on role assignments at once, in the same transaction, through the sync engine's own
+ * `applyRoleRules` over every person the rule can reach (a page at a time): the "why" views, mapping previews and
+ * dry runs are then right straight away, and the next provisioning run writes the accounts. People whose roles
+ * changed are touched so an incremental run picks them up.
+ */
+async function reapplyRules(manager: EntityManager, tenantId: string): Promise<void> {
+  const ctx = await loadAccessContext(manager, tenantId);
+  const reach = tenantSubtree(ctx.tenants, tenantId);
+  let after: string | null = null;
+  for (;;) {
+    const qb = manager
+      .getRepository(Person)
+      .createQueryBuilder('p')
+      .where('p.tenantId IN (:...reach)', { reach })
+      .orderBy('p.id', 'ASC')
+      .limit(PAGE);
+    if (after) qb.andWhere('p.id > :after', { after });
+    const people = await qb.getMany();
+    if (people.length === 0) return;
+    const views = await loadPersonViews(manager, ctx, people);
+    const { changedPersonIds } = await applyRoleRules(manager, ctx, views);
+    if (changedPersonIds.length > 0) {
+      await manager.query('UPDATE people SET updated_at = now() WHERE id = ANY($1)', [changedPersonIds]);
+    }
+    if (people.length < PAGE) return;
+    after = people.at(-1)?.id ?? null;
+  }
 }

@@ -1,5 +1,5 @@
 import { ApiError, setCsrf } from './api.js';
-import { clear, h, toast } from './dom.js';
+import { clear, h, put, toast } from './dom.js';
 
 /** Pages by first hash segment; each module exports `render(main, params, session)` (may return a cleanup). */
 const PAGES = [
@@ -25,7 +25,8 @@ async function loadSession() {
 
 function renderNav(current) {
   const nav = clear(document.getElementById('nav'));
-  nav.append(
+  put(
+    nav,
     h(
       'ul',
       {},
@@ -35,14 +36,15 @@ function renderNav(current) {
     ),
   );
   const who = clear(document.getElementById('who'));
-  who.append(
+  put(
+    who,
     h('span', { class: 'who-name' }, session.person.name),
     ' ',
     h('a', { href: `/console/logout?csrf=${encodeURIComponent(session.csrf)}` }, 'Sign out'),
   );
 }
 
-async function route() {
+async function route(event) {
   const main = document.getElementById('main');
   const [page = 'overview', ...params] = location.hash
     .replace(/^#\/?/, '')
@@ -53,21 +55,23 @@ async function route() {
   cleanup = undefined;
   renderNav(entry[0]);
   clear(main);
-  main.append(h('p', { class: 'loading' }, 'Loading…'));
+  put(main, h('p', { class: 'loading' }, 'Loading…'));
   try {
     const module = await import(entry[2]);
     clear(main);
     cleanup = await module.render(main, params.filter(Boolean), session);
     document.title = `${entry[1]} · Junction`;
-    // Move focus to the page heading so keyboard and screen-reader users land on the new content.
-    const heading = main.querySelector('h1');
+    // After a navigation (not on first load), move focus to the page heading so keyboard and screen-reader users
+    // land on the new content; on first load, Tab starts at the skip link as on any page.
+    const heading = event ? main.querySelector('h1') : null;
     if (heading) {
       heading.setAttribute('tabindex', '-1');
       heading.focus({ preventScroll: false });
     }
   } catch (error) {
     clear(main);
-    main.append(
+    put(
+      main,
       h('h1', {}, 'Something went wrong'),
       h('p', { class: 'error', role: 'alert' }, describe(error)),
     );
@@ -83,7 +87,8 @@ async function start() {
   const main = document.getElementById('main');
   if (!session) {
     clear(main);
-    main.append(
+    put(
+      main,
       h('h1', {}, 'Junction console'),
       h('p', {}, 'Administrators of the group and its subsidiaries sign in with their company account.'),
       h(

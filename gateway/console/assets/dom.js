@@ -25,6 +25,16 @@ export function append(el, children) {
   return el;
 }
 
+/** Appends children, skipping null / undefined / false (the DOM's own append would print them as text). */
+export function put(el, ...children) {
+  return append(el, children);
+}
+
+/** Replaces an element's content. */
+export function fill(el, ...children) {
+  return append(clear(el), children);
+}
+
 export function clear(el) {
   while (el.firstChild) el.firstChild.remove();
   return el;

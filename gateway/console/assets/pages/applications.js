@@ -1,6 +1,6 @@
 import { all, post } from '../api.js';
 import { describe } from '../app.js';
-import { clear, field, h, section, select, table } from '../dom.js';
+import { field, fill, h, put, section, select, table } from '../dom.js';
 import { pageHeader, slugify, tenantSelect } from './common.js';
 
 export async function render(main) {
@@ -25,7 +25,8 @@ export async function render(main) {
   const openToAll = h('input', { id: 'app-open', type: 'checkbox' });
   const error = h('p', { class: 'error', role: 'alert' });
   const secret = h('div', { 'aria-live': 'polite' });
-  main.append(
+  put(
+    main,
     pageHeader('Applications'),
     table(
       'Applications',
@@ -70,7 +71,8 @@ export async function render(main) {
                       protocol: 'saml',
                       saml: { entityId: entityId.value || target.value, acsUrl: target.value },
                     });
-              clear(secret).append(
+              fill(
+                secret,
                 h('p', {}, `Registered ${made.name}. Client id: `, h('code', {}, made.clientId)),
                 made.clientSecretValue
                   ? h(

@@ -1,6 +1,6 @@
 import { all, post } from '../api.js';
 import { describe } from '../app.js';
-import { button, h, link, section, table, time, toast } from '../dom.js';
+import { button, h, link, put, section, table, time, toast } from '../dom.js';
 import { pageHeader, statusBadge } from './common.js';
 
 export async function render(main) {
@@ -32,7 +32,8 @@ export async function render(main) {
         'aria-label': `${decision} run of ${names.get(approval.connectionId) ?? ''}`,
       },
     );
-  main.append(
+  put(
+    main,
     pageHeader('Approvals'),
     section(
       'Held runs',

@@ -1,5 +1,5 @@
 import { get, query } from '../api.js';
-import { clear, field, h, json, section, select, table, time } from '../dom.js';
+import { clear, field, fill, h, json, put, section, select, table, time } from '../dom.js';
 import { pageHeader, pager } from './common.js';
 
 export async function render(main) {
@@ -39,7 +39,8 @@ export async function render(main) {
       (cursor) => get(`/audit-events${query({ ...filters(), limit: 50, cursor })}`),
       (items) => {
         rows = [...rows, ...items];
-        clear(box).append(
+        fill(
+          box,
           table(
             'Audit events',
             [
@@ -68,10 +69,11 @@ export async function render(main) {
         );
       },
     );
-    results.append(box, list.element);
+    put(results, box, list.element);
     void list.start();
   };
-  main.append(
+  put(
+    main,
     pageHeader('Audit log', exportLink),
     section(
       'Filter',

@@ -1,5 +1,5 @@
 import { all } from '../api.js';
-import { badge, h, select } from '../dom.js';
+import { badge, h, put, select } from '../dom.js';
 
 let tenantCache;
 
@@ -13,7 +13,7 @@ export async function tenantSelect(attrs = {}, value) {
   const list = await tenants();
   return select(
     list.map((t) => [t.id, t.parentId ? t.name : `${t.name} (group)`]),
-    value ?? list[0]?.id,
+    value ?? list.find((t) => !t.parentId)?.id ?? list[0]?.id,
     attrs,
   );
 }
@@ -53,7 +53,7 @@ export function pager(load, renderRows) {
     more.hidden = !cursor;
   };
   more.addEventListener('click', () => void next());
-  wrap.append(more);
+  put(wrap, more);
   return { element: wrap, start: next };
 }
 

@@ -1,6 +1,21 @@
 import { ApiError, all, api, get, patch, post } from '../api.js';
 import { describe } from '../app.js';
-import { badge, button, clear, field, h, json, link, section, select, table, time, toast } from '../dom.js';
+import {
+  badge,
+  button,
+  clear,
+  field,
+  fill,
+  h,
+  json,
+  link,
+  put,
+  section,
+  select,
+  table,
+  time,
+  toast,
+} from '../dom.js';
 import { schemaForm } from '../schema-form.js';
 import { countsText, pageHeader, slugify, statusBadge, tenantName, tenantSelect } from './common.js';
 
@@ -15,7 +30,8 @@ async function renderList(main) {
   const rows = await Promise.all(
     connections.map(async (c) => ({ ...c, tenant: await tenantName(c.tenantId) })),
   );
-  main.append(
+  put(
+    main,
     pageHeader('Connections', link('#/connections/new', 'New connection')),
     table(
       'Connections',
@@ -70,9 +86,10 @@ async function renderNew(main) {
   let form = schemaForm({});
   const refresh = () => {
     const chosen = connectors.find((c) => c.id === connector.value);
-    clear(direction).append(...(chosen?.directions ?? []).map((d) => h('option', { value: d }, d)));
+    fill(direction, ...(chosen?.directions ?? []).map((d) => h('option', { value: d }, d)));
     form = schemaForm(chosen?.configSchema ?? {});
-    clear(configBox).append(
+    fill(
+      configBox,
       h('legend', {}, `${chosen?.title ?? ''} settings`),
       chosen?.description ? h('p', { class: 'hint' }, chosen.description) : null,
       ...form.fields,
@@ -104,7 +121,8 @@ async function renderNew(main) {
       error.textContent = describe(e);
     }
   };
-  main.append(
+  put(
+    main,
     pageHeader('New connection'),
     h(
       'form',
@@ -144,10 +162,11 @@ async function renderDetail(main, id) {
   const checkResult = h('div', { class: 'check-result', role: 'status', 'aria-live': 'polite' });
 
   const test = button('Test connection', async () => {
-    clear(checkResult).append('Testing…');
+    fill(checkResult, 'Testing…');
     try {
       const result = await post(`/connections/${id}/check`);
-      clear(checkResult).append(
+      fill(
+        checkResult,
         result.ok ? badge('ok', 'succeeded') : badge('failed', 'failed'),
         ' ',
         result.message,
@@ -157,7 +176,7 @@ async function renderDetail(main, id) {
         ` — ${result.durationMs} ms`,
       );
     } catch (e) {
-      clear(checkResult).append(describe(e));
+      fill(checkResult, describe(e));
     }
   });
   const mode = select(
@@ -181,7 +200,8 @@ async function renderDetail(main, id) {
   );
   const pushOnly = connector?.pushOnly;
 
-  main.append(
+  put(
+    main,
     pageHeader(
       connection.name,
       ...(pushOnly
@@ -197,7 +217,7 @@ async function renderDetail(main, id) {
   );
 
   if (pushOnly) {
-    main.append(scimSection(connection));
+    put(main, scimSection(connection));
   } else {
     // Settings: the connector's own schema; secrets write-only.
     const form = schemaForm(
@@ -207,7 +227,8 @@ async function renderDetail(main, id) {
     );
     const name = h('input', { value: connection.name });
     const settingsError = h('p', { class: 'error', role: 'alert' });
-    main.append(
+    put(
+      main,
       section(
         'Settings',
         h(
@@ -248,7 +269,8 @@ async function renderDetail(main, id) {
       ),
     );
     if (connection.direction === 'target')
-      main.append(
+      put(
+        main,
         mappingSection(
           connection,
           () => etag,
@@ -257,7 +279,8 @@ async function renderDetail(main, id) {
       );
   }
   const runs = await get(`/sync-runs?connectionId=${id}&limit=10`);
-  main.append(
+  put(
+    main,
     section(
       'Recent runs',
       table(
@@ -385,7 +408,7 @@ function mappingSection(connection, etag, update) {
         button('Remove', () => tr.remove(), { class: 'link', 'aria-label': `Remove mapping ${n}` }),
       ),
     );
-    rows.append(tr);
+    put(rows, tr);
   };
   for (const [target, rule] of Object.entries(connection.mappings ?? {})) addRow(target, rule);
   if (rows.children.length === 0) addRow();
@@ -452,13 +475,14 @@ function mappingSection(connection, etag, update) {
         'Preview',
         async () => {
           error.textContent = '';
-          clear(preview).append('Computing…');
+          fill(preview, 'Computing…');
           try {
             const result = await post(`/connections/${connection.id}/preview-mapping`, {
               ...read(),
               sample: 5,
             });
-            clear(preview).append(
+            fill(
+              preview,
               table(
                 'Mapping preview',
                 [
@@ -512,7 +536,8 @@ function scimSection(connection) {
           connectionId: connection.id,
           name: `${connection.name} SCIM`,
         });
-        clear(out).append(
+        fill(
+          out,
           h('p', {}, 'Copy it now; it is not shown again: '),
           h('code', { class: 'secret' }, token.token),
         );

@@ -1,6 +1,6 @@
 import { all, post } from '../api.js';
 import { describe } from '../app.js';
-import { field, h, section, select, table, toast } from '../dom.js';
+import { field, h, put, section, select, table, toast } from '../dom.js';
 import { pageHeader, slugify, tenantName, tenantSelect } from './common.js';
 
 const TEMPLATES = {
@@ -58,7 +58,8 @@ export async function render(main) {
     secretLabel.textContent = t.secret ?? '(no secret for this kind)';
     secret.disabled = !t.secret;
   });
-  main.append(
+  put(
+    main,
     pageHeader('Identity providers'),
     table(
       'Identity providers',

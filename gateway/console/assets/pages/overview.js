@@ -1,5 +1,5 @@
 import { all, get } from '../api.js';
-import { h, link, section, table, time } from '../dom.js';
+import { h, link, put, section, table, time } from '../dom.js';
 import { countsText, pageHeader, statusBadge } from './common.js';
 
 /** Health, held approvals, the last runs and the last failures, on one screen. */
@@ -22,7 +22,8 @@ export async function render(main) {
     ['Status', (r) => statusBadge(r.status)],
     ['Counts', (r) => countsText(r.counts)],
   ];
-  main.append(
+  put(
+    main,
     pageHeader('Overview'),
     h(
       'div',

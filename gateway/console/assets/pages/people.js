@@ -1,6 +1,20 @@
 import { get, post, query } from '../api.js';
 import { describe } from '../app.js';
-import { button, clear, field, h, json, link, section, select, table, time, toast } from '../dom.js';
+import {
+  button,
+  clear,
+  field,
+  fill,
+  h,
+  json,
+  link,
+  put,
+  section,
+  select,
+  table,
+  time,
+  toast,
+} from '../dom.js';
 import { pageHeader, pager, statusBadge, tenantName } from './common.js';
 
 export async function render(main, params) {
@@ -36,7 +50,8 @@ async function renderList(main) {
       (cursor) => get(`/people${query({ q: q.value.trim(), status: status.value, limit: 50, cursor })}`),
       (items) => {
         rows = [...rows, ...items];
-        clear(box).append(
+        fill(
+          box,
           table(
             'People',
             [
@@ -52,10 +67,11 @@ async function renderList(main) {
         );
       },
     );
-    results.append(box, list.element);
+    put(results, box, list.element);
     void list.start();
   };
-  main.append(
+  put(
+    main,
     pageHeader('People'),
     h(
       'form',
@@ -95,14 +111,15 @@ async function renderPerson(main, id) {
       async () => {
         clear(out);
         try {
-          clear(out).append(await action());
+          fill(out, await action());
         } catch (e) {
           toast(describe(e), 'error');
         }
       },
       { class: 'secondary' },
     );
-  main.append(
+  put(
+    main,
     pageHeader(
       person.displayName,
       run('Provision now', async () => {

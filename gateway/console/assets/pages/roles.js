@@ -1,6 +1,6 @@
 import { all, api, del, get, post } from '../api.js';
 import { describe } from '../app.js';
-import { button, clear, field, h, json, link, section, select, table, toast } from '../dom.js';
+import { button, clear, field, fill, h, json, link, put, section, select, table, toast } from '../dom.js';
 import { pageHeader, tenantName, tenantSelect } from './common.js';
 
 export async function render(main, params) {
@@ -14,7 +14,8 @@ async function renderList(main) {
   const key = h('input', { id: 'role-key', required: true, pattern: '[a-z0-9][a-z0-9_.:-]*' });
   const name = h('input', { id: 'role-name', required: true });
   const error = h('p', { class: 'error', role: 'alert' });
-  main.append(
+  put(
+    main,
     pageHeader('Roles & rules'),
     table(
       'Roles',
@@ -81,7 +82,7 @@ async function renderRole(main, id) {
   const parse = () => JSON.parse(condition.value);
   const previewRule = async () => {
     ruleError.textContent = '';
-    clear(preview).append('Evaluating…');
+    fill(preview, 'Evaluating…');
     try {
       const result = await post('/role-rules/preview', {
         tenantId: role.tenantId,
@@ -89,7 +90,8 @@ async function renderRole(main, id) {
         includeSubsidiaries: subsidiaries.checked,
         sample: 20,
       });
-      clear(preview).append(
+      fill(
+        preview,
         h('p', {}, `Matches ${result.matched} of ${result.scanned} people.`),
         table(
           'Matching people',
@@ -127,7 +129,8 @@ async function renderRole(main, id) {
   const value = h('input', { id: 'ent-value', placeholder: 'target-side name (group, role…)' });
   const entError = h('p', { class: 'error', role: 'alert' });
 
-  main.append(
+  put(
+    main,
     pageHeader(role.name),
     h('p', { class: 'meta' }, h('code', {}, role.key), ` · ${await tenantName(role.tenantId)}`),
     section(

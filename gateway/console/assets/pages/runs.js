@@ -1,6 +1,6 @@
 import { all, get, query } from '../api.js';
 import { describe } from '../app.js';
-import { button, clear, field, h, link, section, select, table, time, toast } from '../dom.js';
+import { button, clear, field, fill, h, link, put, section, select, table, time, toast } from '../dom.js';
 import { countsText, pageHeader, pager, statusBadge } from './common.js';
 
 const STATUSES = ['running', 'held', 'succeeded', 'partially_failed', 'failed', 'cancelled', 'rejected'];
@@ -30,7 +30,8 @@ async function renderList(main) {
         ),
       (items) => {
         rows = [...rows, ...items];
-        clear(tableBox).append(
+        fill(
+          tableBox,
           table(
             'Runs',
             [
@@ -48,12 +49,13 @@ async function renderList(main) {
       },
     );
     const tableBox = h('div');
-    body.append(tableBox, list.element);
+    put(body, tableBox, list.element);
     void list.start();
   };
   connection.addEventListener('change', load);
   status.addEventListener('change', load);
-  main.append(
+  put(
+    main,
     pageHeader('Runs'),
     h('div', { class: 'filters' }, field('Connection', connection), field('Status', status)),
     body,
@@ -90,7 +92,8 @@ async function renderRun(main, id) {
   const counts = h('dl', { class: 'counts', 'aria-live': 'polite' });
   const progress = h('p', { class: 'meta', 'aria-live': 'polite' });
   const drawHead = () => {
-    clear(head).append(
+    fill(
+      head,
       pageHeader(`${run.dryRun ? 'Dry run' : 'Run'} of ${connection?.name ?? run.kind}`),
       h(
         'p',
@@ -112,9 +115,9 @@ async function renderRun(main, id) {
     );
     clear(counts);
     for (const [key, value] of Object.entries(run.counts))
-      counts.append(h('div', {}, h('dt', {}, key), h('dd', {}, String(value))));
+      put(counts, h('div', {}, h('dt', {}, key), h('dd', {}, String(value))));
     if (Object.keys(run.counts).length === 0)
-      counts.append(h('div', {}, h('dt', {}, 'objects'), h('dd', {}, '0')));
+      put(counts, h('div', {}, h('dt', {}, 'objects'), h('dd', {}, '0')));
   };
   drawHead();
 
@@ -136,7 +139,8 @@ async function renderRun(main, id) {
         ),
       (items) => {
         rows = [...rows, ...items];
-        clear(box).append(
+        fill(
+          box,
           table(
             run.dryRun ? 'Plan' : 'Objects',
             [
@@ -169,13 +173,14 @@ async function renderRun(main, id) {
         );
       },
     );
-    events.append(box, list.element);
+    put(events, box, list.element);
     void list.start();
   };
   action.addEventListener('change', loadEvents);
   status.addEventListener('change', loadEvents);
 
-  main.append(
+  put(
+    main,
     head,
     section('Progress', counts, progress),
     section(
