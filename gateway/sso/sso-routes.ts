@@ -9,7 +9,7 @@ import { accountRoutes } from './routes/account.js';
 import { interactionRoutes } from './routes/interaction.js';
 import { launcherRoutes } from './routes/launcher.js';
 import { loginRoutes } from './routes/login.js';
-import { endGatewaySessionAfterLogout, logoutRoutes } from './routes/logout.js';
+import { afterOidcRequest, logoutRoutes } from './routes/logout.js';
 import { RouteContext } from './routes/route-context.js';
 import { samlIdpRoutes } from './routes/saml-idp.js';
 import { upstreamCallbackRoutes } from './routes/upstream-callbacks.js';
@@ -34,7 +34,7 @@ export function ssoRoutes(deps: SsoDeps): SsoRouter {
   const ready = (): Promise<SsoRuntime> => {
     starting ??= SsoRuntime.start(deps, {
       views: providerViews,
-      afterOidc: endGatewaySessionAfterLogout,
+      afterOidc: afterOidcRequest,
     }).catch((error: unknown) => {
       starting = undefined;
       throw error;

@@ -98,7 +98,7 @@ export async function endSessionsForPerson(
   return { ssoSessions, oidcRows, backchannelDelivered: delivered.ok, backchannelFailed: delivered.failed };
 }
 
-async function notifyApps(
+export async function notifyApps(
   deps: SsoDeps,
   personId: string,
   notifications: { clientId: string; sid: string | undefined }[],
@@ -145,4 +145,66 @@ async function notifyApps(
   for (const f of failed)
     deps.log.warn({ clientId: f.clientId, personId, error: f.error }, 'back-channel logout failed');
   return { ok, failed };
+}
+
+/**
+ * Ends one gateway session (SAML single logout, or an admin ending a single sign-in): the session row, the
+ * oidc-provider sessions it started with their grants and tokens, and a back-channel logout to those apps.
+ * The person's other sessions (other browsers, devices) are left alone.
+ */
+export async function endSsoSession(
+  deps: SsoDeps,
+  sessionRef: string,
+  oidcSessionIds: readonly string[],
+  options: { reason?: string; actor?: { type: 'system' | 'admin' | 'person'; id?: string } } = {},
+): Promise<EndedSessions> {
+  const { personId, tenantId, sessions, ssoSessions, oidcRows } = await transaction(
+    deps.dataSource,
+    async (client) => {
+      const revoked = await rows<{ person_id: string | null; tenant_id: string }>(
+        client,
+        `UPDATE sso_sessions SET revoked_at = COALESCE(revoked_at, now()) WHERE session_ref = $1 RETURNING person_id, tenant_id`,
+        [sessionRef],
+      );
+      const oidcSessions = await rows<{ payload: SessionPayload }>(
+        client,
+        `DELETE FROM oidc_payloads WHERE model = 'Session' AND id = ANY($1::varchar[]) RETURNING payload`,
+        [[...oidcSessionIds]],
+      );
+      const grantIds = oidcSessions.flatMap((s) =>
+        Object.values(s.payload.authorizations ?? {}).flatMap((a) => (a.grantId ? [a.grantId] : [])),
+      );
+      const removed = await rows(
+        client,
+        `DELETE FROM oidc_payloads WHERE grant_id = ANY($1::varchar[]) RETURNING 1`,
+        [grantIds],
+      );
+      return {
+        personId: revoked[0]?.person_id ?? null,
+        tenantId: revoked[0]?.tenant_id ?? null,
+        sessions: oidcSessions,
+        ssoSessions: revoked.length,
+        oidcRows: removed.length + oidcSessions.length,
+      };
+    },
+  );
+  const notifications = sessions.flatMap((s) =>
+    Object.entries(s.payload.authorizations ?? {}).map(([clientId, authorization]) => ({
+      clientId,
+      sid: authorization.sid,
+    })),
+  );
+  const delivered = personId ? await notifyApps(deps, personId, notifications) : { ok: 0, failed: [] };
+  await recordSsoEvent(deps.dataSource, {
+    action: 'sso.logout',
+    outcome: delivered.failed.length ? 'failure' : 'success',
+    tenantId,
+    actorType: options.actor?.type ?? 'person',
+    actorId: options.actor?.id ?? personId,
+    targetType: 'session',
+    targetId: sessionRef,
+    reason: options.reason ?? null,
+    detail: { oidcRows, backchannelDelivered: delivered.ok, backchannelFailed: delivered.failed },
+  });
+  return { ssoSessions, oidcRows, backchannelDelivered: delivered.ok, backchannelFailed: delivered.failed };
 }

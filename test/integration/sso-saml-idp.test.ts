@@ -1,13 +1,15 @@
 import { sign } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { SAML, ValidateInResponseTo, type CacheProvider, type SamlConfig } from '@node-saml/node-saml';
-import { createSamlApplication } from '../../sso/admin/applications.js';
+import * as client from 'openid-client';
+import { createOidcApplication, createSamlApplication } from '../../sso/admin/applications.js';
 import { createIdentityProvider } from '../../sso/admin/identity-providers.js';
 import { createPasswordIdentity } from '../../sso/admin/local-accounts.js';
 import { generateSamlKey, type GeneratedSamlKey } from '../../sso/provider/keys/generate-keys.js';
 import { createTestDatabase, type TestDatabase } from '../harness/database.js';
 import { SsoBrowser, type Page } from '../harness/sso-browser.js';
-import { completePasswordLogin, signInWithPassword } from '../harness/sso-scenarios.js';
+import { startRelyingParty, type RelyingParty } from '../harness/relying-party.js';
+import { authorize, completePasswordLogin, redeem, signInWithPassword } from '../harness/sso-scenarios.js';
 import {
   auditRows,
   grantApplication,
@@ -21,6 +23,9 @@ import {
 const SP = 'https://crm.example.test/saml';
 const ACS = 'https://crm.example.test/saml/acs';
 const SLO = 'https://crm.example.test/saml/slo';
+const DESK = 'https://desk.example.test/saml';
+const DESK_ACS = 'https://desk.example.test/saml/acs';
+const DESK_SLO = 'https://desk.example.test/saml/slo';
 const ENC_SP = 'https://payroll.example.test/saml';
 const ENC_ACS = 'https://payroll.example.test/saml/acs';
 const PASSWORD = 'correct horse battery staple';
@@ -34,6 +39,8 @@ describe('Junction as SAML IdP for an @node-saml/node-saml service provider', ()
   let payrollId: string;
   let tenantId: string;
   let graceId: string;
+  let rp: RelyingParty;
+  let portalConfig: client.Configuration;
   const vault = testVault();
   // One request-id cache for every SP instance of the test, as one SP deployment would have.
   const requests = new Map<string, string>();
@@ -110,6 +117,26 @@ describe('Junction as SAML IdP for an @node-saml/node-saml service provider', ()
         relayStateUrls: ['https://crm.example.test/app/'],
       },
     }));
+    const { id: deskId } = await createSamlApplication(ds, {
+      tenantId,
+      slug: 'desk',
+      name: 'Helpdesk',
+      saml: { entityId: DESK, acsUrl: DESK_ACS, sloUrl: DESK_SLO, certificate: spKey.certificatePem },
+    });
+    await grantApplication(ds, { tenantId, personId: graceId, applicationId: deskId, roleKey: 'desk-agent' });
+    rp = await startRelyingParty();
+    const portal = await createOidcApplication(ds, vault, {
+      tenantId,
+      slug: 'portal',
+      name: 'Portal',
+      openToAll: true,
+      oidc: {
+        redirectUris: [rp.redirectUri],
+        backchannelLogoutUri: rp.backchannelLogoutUri,
+        postLogoutRedirectUris: [rp.postLogoutRedirectUri],
+      },
+    });
+    portalConfig = await rp.configure(`${gateway.url}/oidc`, portal.clientId, portal.clientSecret);
     ({ id: payrollId } = await createSamlApplication(ds, {
       tenantId,
       slug: 'payroll',
@@ -130,6 +157,7 @@ describe('Junction as SAML IdP for an @node-saml/node-saml service provider', ()
   });
 
   afterAll(async () => {
+    await rp?.stop();
     await gateway?.close();
     await db?.drop();
   });
@@ -396,28 +424,126 @@ describe('Junction as SAML IdP for an @node-saml/node-saml service provider', ()
     });
   });
 
-  it('single logout: a signed LogoutRequest ends the gateway session and gets a signed LogoutResponse', async () => {
+  const desk = (): SAML =>
+    sp({
+      issuer: DESK,
+      callbackUrl: DESK_ACS,
+      audience: DESK,
+      logoutCallbackUrl: DESK_SLO,
+      idpIssuer: `${gateway.url}/saml/metadata`,
+    });
+
+  /** A browser signed in to CRM and Helpdesk (SAML) and the Portal (OIDC, back-channel logout). */
+  async function everywhere(): Promise<{
+    browser: SsoBrowser;
+    crmProfile: Awaited<ReturnType<SAML['validatePostResponseAsync']>>['profile'];
+  }> {
     const browser = new SsoBrowser();
     await signInWithPassword(browser, gateway.url, 'grace@samlco.test', PASSWORD);
-    const client = sp();
-    const { profile } = await client.validatePostResponseAsync(
-      postedTo(await browser.get(await client.getAuthorizeUrlAsync('', undefined, {})), ACS),
+    const crm = sp();
+    const { profile } = await crm.validatePostResponseAsync(
+      postedTo(await browser.get(await crm.getAuthorizeUrlAsync('', undefined, {})), ACS),
     );
-    const unsigned = await sp({ privateKey: undefined }).getLogoutUrlAsync(profile!, 'bye', {});
+    await desk().validatePostResponseAsync(
+      postedTo(await browser.get(await desk().getAuthorizeUrlAsync('', undefined, {})), DESK_ACS),
+    );
+    await redeem(portalConfig, await authorize(browser, portalConfig, rp.redirectUri));
+    return { browser, crmProfile: profile };
+  }
+
+  it('single logout from one SP ends the session, logs out the other SAML SP and the OIDC app, then answers', async () => {
+    const { browser, crmProfile } = await everywhere();
+    const unsigned = await sp({ privateKey: undefined }).getLogoutUrlAsync(crmProfile!, 'bye', {});
     expect((await browser.get(unsigned)).status).toBe(400);
 
-    const stopped = await browser.getUntil(
-      await client.getLogoutUrlAsync(profile!, 'bye', {}),
-      (next) => next.host === 'crm.example.test',
+    const backchannel = rp.nextLogout();
+    const toDesk = await browser.getUntil(
+      await sp().getLogoutUrlAsync(crmProfile!, 'bye', {}),
+      (next) => next.host === 'desk.example.test',
     );
-    const back = new URL(stopped.next);
+    const deskRequest = new URL(toDesk.next);
+    const asked = await desk().validateRedirectAsync(
+      Object.fromEntries(deskRequest.searchParams),
+      deskRequest.search.slice(1),
+    );
+    expect(asked.loggedOut).toBe(true);
+    expect(asked.profile?.nameID).toBeDefined();
+    expect((await backchannel).length).toBeGreaterThan(20);
+
+    const answer = await desk().getLogoutResponseUrlAsync(
+      asked.profile!,
+      deskRequest.searchParams.get('RelayState')!,
+      {},
+      true,
+    );
+    const toCrm = await browser.getUntil(answer, (next) => next.host === 'crm.example.test');
+    const back = new URL(toCrm.next);
     expect(back.pathname).toBe('/saml/slo');
-    const result = await client.validateRedirectAsync(
-      Object.fromEntries(back.searchParams),
-      back.search.slice(1),
+    expect(back.searchParams.get('RelayState')).toBe('bye');
+    expect(
+      (await sp().validateRedirectAsync(Object.fromEntries(back.searchParams), back.search.slice(1)))
+        .loggedOut,
+    ).toBe(true);
+    expect((await browser.get(`${gateway.url}/sso/apps`)).url).toMatch(/\/sso\/login\//);
+  });
+
+  it('refuses a LogoutResponse that does not answer the request Junction sent', async () => {
+    const { browser, crmProfile } = await everywhere();
+    const toDesk = await browser.getUntil(
+      await sp().getLogoutUrlAsync(crmProfile!, 'bye', {}),
+      (next) => next.host === 'desk.example.test',
     );
-    expect(result.loggedOut).toBe(true);
-    const launcher = await browser.get(`${gateway.url}/sso/apps`);
-    expect(launcher.url).toMatch(/\/sso\/login\//);
+    const relay = new URL(toDesk.next).searchParams.get('RelayState')!;
+    const forged = await desk().getLogoutResponseUrlAsync(
+      { ...crmProfile!, ID: '_not-our-request' } as never,
+      relay,
+      {},
+      true,
+    );
+    const page = await browser.get(forged);
+    expect(page.status).toBe(400);
+    expect((await auditRows(db.dataSource, 'sso.logout')).at(-1)?.reason).toMatch(/in-response-to/);
+  });
+
+  it('Junction-initiated logout walks the browser through the SAML SPs before returning to the app', async () => {
+    const { browser } = await everywhere();
+    const tokens = await redeem(portalConfig, await authorize(browser, portalConfig, rp.redirectUri));
+    const end = client.buildEndSessionUrl(portalConfig, {
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: rp.postLogoutRedirectUri,
+    });
+    const confirm = await browser.get(end.href);
+    const form = browser.form(confirm, 'op.logoutForm');
+    const posted = await browser.fetchOnce(
+      'POST',
+      new URL(form.action, confirm.url).toString(),
+      new URLSearchParams({ ...form.fields, logout: 'yes' }).toString(),
+      {
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+    );
+    // Each SAML SP of the session is asked in turn, then the browser goes where the app asked.
+    let next = new URL(posted.headers.get('location')!, posted.url);
+    const asked: string[] = [];
+    while (next.host === 'crm.example.test' || next.host === 'desk.example.test') {
+      const party = next.host === 'crm.example.test' ? sp() : desk();
+      asked.push(next.host);
+      const request = await party.validateRedirectAsync(
+        Object.fromEntries(next.searchParams),
+        next.search.slice(1),
+      );
+      expect(request.loggedOut).toBe(true);
+      const answer = await party.getLogoutResponseUrlAsync(
+        request.profile!,
+        next.searchParams.get('RelayState')!,
+        {},
+        true,
+      );
+      const hop = await browser.fetchOnce('GET', answer);
+      next = new URL(hop.headers.get('location')!, hop.url);
+    }
+    expect(asked.sort()).toEqual(['crm.example.test', 'desk.example.test']);
+    const final = { url: next.toString() };
+    expect(final.url).toBe(rp.postLogoutRedirectUri);
   });
 });

@@ -10,7 +10,8 @@ import {
   type ReceivedMessage,
 } from '../../../sso/provider/saml/xml/received-message.js';
 import { SamlMessageRejected } from '../../../sso/provider/saml/xml/safe-xml.js';
-import { revokeSsoSessionByRef } from '../../../sso/sessions/sso-sessions.js';
+import { endSsoSession } from '../../../sso/sessions/end-sessions-for-person.js';
+import { linkedOidcSessions } from '../../../sso/sessions/oidc-session-links.js';
 import { clearCookie } from '../http/cookies.js';
 import { requestInfo } from '../http/request-info.js';
 import { autoPostPage, messagePage, noAccessPage, signedOutPage } from '../pages/sign-in-pages.js';
@@ -143,41 +144,40 @@ export function samlIdpRoutes(ctx: RouteContext): Router {
     }),
   );
 
+  // Single logout (profiles §4.4): a LogoutRequest from an SP ends the gateway session and everything it started,
+  // then the other SAML SPs of the session are asked in turn; a LogoutResponse continues that round.
   const logout = (read: (req: Request) => ReceivedMessage) =>
     handle(async (req, res) => {
       try {
-        const request = await idp.receiveLogoutRequest(read(req));
-        await revokeSsoSessionByRef(ctx.deps.dataSource, request.participant.sessionRef);
-        const current = await ctx.session(req);
-        if (!current || current.sessionRef === request.participant.sessionRef)
-          clearCookie(res, SSO_SESSION_COOKIE, ctx.secure);
-        const info = requestInfo(req);
-        await recordSsoEvent(ctx.deps.dataSource, {
-          action: 'sso.logout',
-          outcome: 'success',
-          actorType: 'person',
-          targetType: 'session',
-          targetId: request.participant.sessionRef,
-          detail: { protocol: 'saml', sp: request.sp.clientId },
-          ip: info.ip,
-          userAgent: info.userAgent,
+        const message = read(req);
+        if (/^<(\w+:)?LogoutResponse\b/.test(message.xml.replace(/^<\?xml[^>]*>\s*/, ''))) {
+          const next = await idp.continueSingleLogout(message);
+          if (next) res.redirect(303, next);
+          else res.type('html').send(signedOutPage({ nonce: ctx.nonce(res) }));
+          return;
+        }
+        const request = await idp.receiveLogoutRequest(message);
+        const sessionRef = request.participant.sessionRef;
+        await endSsoSession(ctx.deps, sessionRef, await linkedOidcSessions(ctx.runtime.store, sessionRef), {
+          reason: `SAML single logout from ${request.sp.clientId}`,
         });
-        const back = idp.logoutResponseUrl(request, true);
-        if (back) res.redirect(303, back);
+        const current = await ctx.session(req);
+        if (!current || current.sessionRef === sessionRef) clearCookie(res, SSO_SESSION_COOKIE, ctx.secure);
+        const next = await idp.beginSingleLogout(sessionRef, request);
+        if (next) res.redirect(303, next);
         else res.type('html').send(signedOutPage({ nonce: ctx.nonce(res) }));
       } catch (error) {
         await refuse(ctx, req, res, error, 'sso.logout');
       }
     });
-  router.get(
-    '/saml/slo',
-    logout((req) => decodeRedirect(rawQuery(req), 'SAMLRequest')),
-  );
-  router.post(
-    '/saml/slo',
-    form,
-    logout((req) => decodePost(req.body as Record<string, unknown>, 'SAMLRequest')),
-  );
+  const sloMessage = (req: Request): ReceivedMessage => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const param =
+      'SAMLResponse' in req.query || body.SAMLResponse !== undefined ? 'SAMLResponse' : 'SAMLRequest';
+    return req.method === 'GET' ? decodeRedirect(rawQuery(req), param) : decodePost(body, param);
+  };
+  router.get('/saml/slo', logout(sloMessage));
+  router.post('/saml/slo', form, logout(sloMessage));
 
   return router;
 }

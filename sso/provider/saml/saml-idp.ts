@@ -9,7 +9,8 @@ import type { KeyMaterial } from '../keys/signing-keys.js';
 import type { ApplicationDirectory, ApplicationSummary } from '../oidc/application-directory.js';
 import { verifyAuthnRequest } from './authn-request/verify-authn-request.js';
 import type { SamlParticipant } from './logout/logout-context.js';
-import { logoutResponseUrl } from './logout/logout-response.js';
+import { logoutRequestUrl, logoutResponseUrl } from './logout/logout-response.js';
+import { verifyLogoutResponse } from './logout/verify-logout-response.js';
 import { verifyLogoutRequest, type VerifiedLogoutRequest } from './logout/verify-logout-request.js';
 import { idpMetadata } from './metadata.js';
 import { issueSamlResponse, samlErrorResponse, type IssuedResponse } from './response/issue-response.js';
@@ -34,6 +35,18 @@ export interface PendingSamlRequest {
 export type SamlServiceProvider = ApplicationSummary & { saml: NonNullable<ApplicationSummary['saml']> };
 
 const PENDING = 'saml-pending';
+const PARTICIPANTS = 'saml-session-participants';
+const SLO = 'saml-slo';
+
+type ParticipantEntry = SamlParticipant & { sessionIndex: string };
+
+interface SloState {
+  origin?: { requestId: string; relayState: string | undefined; sloUrl: string };
+  queue: ParticipantEntry[];
+  waiting?: { spEntityId: string; requestId: string; sloUrl: string; certificate: string | undefined };
+  /** Junction-initiated logout: where oidc-provider was sending the browser before the SAML round. */
+  final?: string;
+}
 const MAX_RELAY_STATE = 1024;
 
 /** Junction as SAML 2.0 IdP for apps that only speak SAML (Web Browser SSO profile, HTTP-Redirect / HTTP-POST). */
@@ -145,6 +158,7 @@ export class SamlIdp {
       nameIdFormat: pending.nameIdFormat,
     };
     await this.store.put('saml-session-index', issued.sessionIndex, participant, ttl);
+    await this.addParticipant(session.sessionRef, { ...participant, sessionIndex: issued.sessionIndex }, ttl);
     await recordSsoEvent(this.deps.dataSource, {
       action: 'sso.sign_in',
       outcome: 'success',
@@ -189,17 +203,78 @@ export class SamlIdp {
     });
   }
 
-  logoutResponseUrl(request: VerifiedLogoutRequest, success: boolean): string | undefined {
-    const destination = request.sp.saml.sloUrl;
-    if (!destination) return undefined;
+  /**
+   * Single logout across the session (profiles §4.4.3.1–4.4.3.3): every other SAML SP the session signed in to
+   * gets a LogoutRequest in turn through the browser (front channel), and when all have answered, the SP that
+   * started it gets its LogoutResponse. Returns where to send the browser next (undefined: nowhere left to go).
+   */
+  async beginSingleLogout(
+    sessionRef: string,
+    origin: VerifiedLogoutRequest | undefined,
+    finalRedirect?: string,
+  ): Promise<string | undefined> {
+    const all = (await this.store.take<{ list: ParticipantEntry[] }>(PARTICIPANTS, sessionRef))?.list ?? [];
+    const state: SloState = {
+      origin: origin?.sp.saml.sloUrl
+        ? { requestId: origin.requestId, relayState: origin.relayState, sloUrl: origin.sp.saml.sloUrl }
+        : undefined,
+      queue: all.filter((p) => p.spEntityId !== origin?.sp.clientId),
+      final: finalRedirect,
+    };
+    return this.nextLogoutStep(randomBytes(18).toString('base64url'), state);
+  }
+
+  /** An SP answered our LogoutRequest: check the answer, then on to the next SP or back to the one that began. */
+  async continueSingleLogout(message: ReceivedMessage): Promise<string | undefined> {
+    const key = message.relayState;
+    const state =
+      key && /^[A-Za-z0-9_-]{24}$/.test(key) ? await this.store.take<SloState>(SLO, key) : undefined;
+    if (!key || !state?.waiting)
+      throw new SamlMessageRejected('relay-state', 'no single logout in progress for this RelayState');
+    const ok = verifyLogoutResponse(message, state.waiting);
+    if (!ok) this.deps.log.warn({ sp: state.waiting.spEntityId }, 'SP reported a failed logout');
+    state.waiting = undefined;
+    return this.nextLogoutStep(key, state);
+  }
+
+  private async nextLogoutStep(key: string, state: SloState): Promise<string | undefined> {
+    for (let next = state.queue.shift(); next; next = state.queue.shift()) {
+      const sp = await this.serviceProvider(next.applicationId);
+      if (!sp?.saml.sloUrl) continue;
+      const { url, requestId } = logoutRequestUrl({
+        idpEntityId: this.urls.entityId,
+        destination: sp.saml.sloUrl,
+        nameId: next.nameId,
+        nameIdFormat: next.nameIdFormat,
+        spEntityId: sp.clientId,
+        sessionIndex: next.sessionIndex,
+        relayState: key,
+        privateKeyPem: this.keys().saml.privateKeyPem,
+      });
+      state.waiting = {
+        spEntityId: sp.clientId,
+        requestId,
+        sloUrl: this.urls.slo,
+        certificate: sp.saml.certificate,
+      };
+      await this.store.put(SLO, key, state, 600);
+      return url;
+    }
+    if (!state.origin) return state.final;
     return logoutResponseUrl({
       idpEntityId: this.urls.entityId,
-      destination,
-      inResponseTo: request.requestId,
-      relayState: request.relayState,
+      destination: state.origin.sloUrl,
+      inResponseTo: state.origin.requestId,
+      relayState: state.origin.relayState,
       privateKeyPem: this.keys().saml.privateKeyPem,
-      success,
+      success: true,
     });
+  }
+
+  private async addParticipant(sessionRef: string, entry: ParticipantEntry, ttl: number): Promise<void> {
+    const list = (await this.store.get<{ list: ParticipantEntry[] }>(PARTICIPANTS, sessionRef))?.list ?? [];
+    const others = list.filter((p) => p.spEntityId !== entry.spEntityId);
+    await this.store.put(PARTICIPANTS, sessionRef, { list: [...others, entry] }, ttl);
   }
 
   private async park(pending: PendingSamlRequest): Promise<string> {

@@ -1,12 +1,9 @@
-import { randomBytes, sign } from 'node:crypto';
-import { deflateRawSync } from 'node:zlib';
-import { NS, SIG_ALG, STATUS } from '../saml-constants.js';
+import { randomBytes } from 'node:crypto';
+import { NS, STATUS } from '../saml-constants.js';
 import { samlId, samlInstant, xmlEscape as x } from '../xml/xml-text.js';
+import { redirectBindingUrl } from './redirect-binding.js';
 
-/**
- * A LogoutResponse (core §3.7.2) sent back over HTTP-Redirect (bindings §3.4.4), signed in the query with
- * RSA-SHA256 (§3.4.4.1): returns the URL to send the browser to.
- */
+/** A LogoutResponse (core §3.7.2) over HTTP-Redirect, signed in the query. */
 export function logoutResponseUrl(input: {
   idpEntityId: string;
   destination: string;
@@ -20,11 +17,42 @@ export function logoutResponseUrl(input: {
     `IssueInstant="${samlInstant(new Date())}" Destination="${x(input.destination)}" InResponseTo="${x(input.inResponseTo)}">` +
     `<saml:Issuer>${x(input.idpEntityId)}</saml:Issuer>` +
     `<samlp:Status><samlp:StatusCode Value="${input.success ? STATUS.success : STATUS.responder}"/></samlp:Status></samlp:LogoutResponse>`;
-  const parts = [`SAMLResponse=${encodeURIComponent(deflateRawSync(Buffer.from(xml)).toString('base64'))}`];
-  if (input.relayState !== undefined) parts.push(`RelayState=${encodeURIComponent(input.relayState)}`);
-  parts.push(`SigAlg=${encodeURIComponent(SIG_ALG.rsaSha256)}`);
-  const octets = parts.join('&');
-  const signature = sign('RSA-SHA256', Buffer.from(octets), input.privateKeyPem).toString('base64');
-  const url = new URL(input.destination);
-  return `${url.origin}${url.pathname}${url.search ? `${url.search}&` : '?'}${octets}&Signature=${encodeURIComponent(signature)}`;
+  return redirectBindingUrl({
+    destination: input.destination,
+    param: 'SAMLResponse',
+    xml,
+    relayState: input.relayState,
+    privateKeyPem: input.privateKeyPem,
+  });
+}
+
+/** A LogoutRequest (core §3.7.1) the IdP sends to another SP of the session, over HTTP-Redirect. */
+export function logoutRequestUrl(input: {
+  idpEntityId: string;
+  destination: string;
+  nameId: string;
+  nameIdFormat: string;
+  spEntityId: string;
+  sessionIndex: string;
+  relayState: string;
+  privateKeyPem: string;
+}): { url: string; requestId: string } {
+  const requestId = samlId(randomBytes(20));
+  const now = new Date();
+  const xml =
+    `<samlp:LogoutRequest xmlns:samlp="${NS.protocol}" xmlns:saml="${NS.assertion}" ID="${requestId}" Version="2.0" ` +
+    `IssueInstant="${samlInstant(now)}" Destination="${x(input.destination)}" NotOnOrAfter="${samlInstant(new Date(now.getTime() + 300_000))}">` +
+    `<saml:Issuer>${x(input.idpEntityId)}</saml:Issuer>` +
+    `<saml:NameID Format="${x(input.nameIdFormat)}" SPNameQualifier="${x(input.spEntityId)}">${x(input.nameId)}</saml:NameID>` +
+    `<samlp:SessionIndex>${x(input.sessionIndex)}</samlp:SessionIndex></samlp:LogoutRequest>`;
+  return {
+    url: redirectBindingUrl({
+      destination: input.destination,
+      param: 'SAMLRequest',
+      xml,
+      relayState: input.relayState,
+      privateKeyPem: input.privateKeyPem,
+    }),
+    requestId,
+  };
 }
