@@ -46,6 +46,18 @@ describe('loadConfig', () => {
     expect(errorOf({ LOG_LEVEL: 'loud' }).variable).toBe('LOG_LEVEL');
   });
 
+  it('seeds the demo by default, its simulators from port 7400, and names a bad base port', () => {
+    expect(loadConfig({}).embedded).toMatchObject({ seedDemo: true, demoSimulatorBasePort: 7400 });
+    expect(loadConfig({ JUNCTION_SEED_DEMO: 'false' }).embedded.seedDemo).toBe(false);
+    expect(loadConfig({ JUNCTION_DEMO_SIMULATOR_BASE_PORT: '9100' }).embedded.demoSimulatorBasePort).toBe(
+      9100,
+    );
+    expect(errorOf({ JUNCTION_DEMO_SIMULATOR_BASE_PORT: '80' }).variable).toBe(
+      'JUNCTION_DEMO_SIMULATOR_BASE_PORT',
+    );
+    expect(errorOf({ JUNCTION_SEED_DEMO: 'yes' }).variable).toBe('JUNCTION_SEED_DEMO');
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
   });

@@ -41,6 +41,9 @@ const envSchema = z.object({
   JUNCTION_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   JUNCTION_EMBEDDED_TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   JUNCTION_SEED_DEMO: z.enum(['true', 'false']).default('true'),
+  // The demo's simulators listen on this port and the next few (DEMO_SIMULATOR_PORTS in bin/demo), fixed so the
+  // connection configs the demo stored stay valid across restarts.
+  JUNCTION_DEMO_SIMULATOR_BASE_PORT: z.coerce.number().int().min(1024).max(65_500).default(7400),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;
@@ -63,7 +66,7 @@ export interface Config {
   publicUrl: string;
   logLevel: (typeof LOG_LEVELS)[number];
   dataDir: string;
-  embedded: { postgresPort: number; temporalPort: number; seedDemo: boolean };
+  embedded: { postgresPort: number; temporalPort: number; seedDemo: boolean; demoSimulatorBasePort: number };
 }
 
 /** Parses an environment; throws a ConfigError whose message names the first bad variable. */
@@ -102,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       postgresPort: e.JUNCTION_EMBEDDED_PG_PORT,
       temporalPort: e.JUNCTION_EMBEDDED_TEMPORAL_PORT,
       seedDemo: e.JUNCTION_SEED_DEMO === 'true',
+      demoSimulatorBasePort: e.JUNCTION_DEMO_SIMULATOR_BASE_PORT,
     },
   };
 }

@@ -1,6 +1,8 @@
+import { Client } from '@temporalio/client';
 import { loadConfig } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
-import { temporalTarget } from '../../workers/temporal-connection.js';
+import { connectClient, temporalTarget } from '../../workers/temporal-connection.js';
+import { prepareDemo } from '../demo/run-demo.js';
 import { startEmbeddedPostgres } from '../embedded/postgres.js';
 import { startDevTemporal } from '../embedded/temporal.js';
 import { migrate, openDatabase } from '../runtime/database.js';
@@ -54,6 +56,15 @@ export async function startCommand(): Promise<void> {
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
 
     const target = temporalTarget(config, temporalAddress);
+    // The demo's simulators start before the worker so that they stop after it (the lifecycle stops in reverse).
+    const demo = await prepareDemo({
+      dataSource,
+      seed: config.embedded.seedDemo,
+      basePort: config.embedded.demoSimulatorBasePort,
+      publicUrl: config.publicUrl,
+      log,
+    });
+    if (demo) life.add('demo simulators', demo.stop);
     const worker = await runWorker({ target, dataSource, log, vault, publicUrl: config.publicUrl });
     life.add('worker', worker.stop);
     const gateway = await runGateway({
@@ -66,6 +77,24 @@ export async function startCommand(): Promise<void> {
     });
     life.add('gateway', gateway.stop);
 
+    let demoLines: string[] = [];
+    if (demo) {
+      const connection = await connectClient(target);
+      life.add('demo Temporal client', () => connection.close());
+      const report = await demo.activate({
+        dataSource,
+        vault,
+        temporal: {
+          client: new Client({ connection, namespace: target.namespace }),
+          taskQueue: target.taskQueue,
+        },
+        log,
+        publicUrl: config.publicUrl,
+        dataDir: config.dataDir,
+      });
+      demoLines = report.lines;
+    }
+
     const lines = [
       '',
       'Junction is running.',
@@ -74,6 +103,8 @@ export async function startCommand(): Promise<void> {
       `  Metrics     ${config.publicUrl}/metrics`,
       `  Temporal    ${temporalAddress}${temporalUi ? `  (UI ${temporalUi})` : ''}`,
       `  Database    ${config.databaseUrl ? 'DATABASE_URL' : `embedded PostgreSQL, data in ${config.dataDir}/postgres`}`,
+      ...(demoLines.length > 0 ? ['', ...demoLines] : []),
+      '',
       'Press Ctrl-C to stop.',
       '',
     ];
