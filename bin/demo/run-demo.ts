@@ -6,6 +6,7 @@ import { startDemoApp, type RunningDemoApp } from './demo-app.js';
 import { DEMO_ADMIN, DEMO_GROUP, DEMO_SUBSIDIARIES } from './demo-plan.js';
 import { startDemoSimulators, type RunningDemoSimulators } from './demo-simulators.js';
 import { inspectDemo, withDemoLock } from './demo-state.js';
+import { repointDemoApp } from './repoint-demo-app.js';
 import { findDemoConnections, resumeDemo } from './resume-demo.js';
 import {
   DEMO_APP_CLIENT_ID,
@@ -107,6 +108,7 @@ export async function prepareDemo(options: {
           return { seeded, connections: seeded.connections };
         }
         if (current.kind === 'seeded') {
+          await repointDemoApp(demoDeps, app.url);
           return { seeded: undefined, connections: await resumeDemo(demoDeps, simulators, current.groupId) };
         }
         return { seeded: undefined, connections: [] };

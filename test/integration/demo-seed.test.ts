@@ -357,6 +357,13 @@ describe('the demo `junction start` seeds into an empty database', () => {
       `SELECT count(*)::int AS n FROM audit_events WHERE action = 'demo.repoint'`,
     )) as [{ n: number }];
     expect(n).toBeGreaterThanOrEqual(5);
+
+    // The demo app moved too, and its registration with it: signing in there still works.
+    const browser = new SsoBrowser();
+    await signInWithPassword(browser, publicUrl, DEMO_ADMIN.email, report.seeded?.admin.password ?? '');
+    const app = await browser.get(`${demo.app.url}/login`);
+    expect(app.url).toBe(`${demo.app.url}/`);
+    expect(app.body).toContain('ID token claims');
   });
 
   it('never seeds a database that already has tenants, nor an empty one with JUNCTION_SEED_DEMO=false', async () => {
