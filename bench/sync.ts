@@ -26,6 +26,7 @@ import { freePort } from '../bin/runtime/free-port.js';
 import { migrate } from '../bin/runtime/database.js';
 import { signalWebhookSync, startConnectionSync, waitForRun } from '../workers/client.js';
 import { workflowIds } from '../workers/sync-contract.js';
+import { findProcess, machineLoad, postmasterPid, treeCpuSeconds } from './process-cpu.js';
 
 /**
  * `npm run bench -- sync [--sizes 10000,100000] [--changes 100]`: full sync of N BambooHR people into the SCIM and
@@ -49,7 +50,12 @@ export async function runSyncBench(argv: string[]): Promise<void> {
     log,
     persistent: false,
   });
-  const temporal = await startDevTemporal({ log, port: await freePort() });
+  const temporalPort = await freePort();
+  const temporal = await startDevTemporal({ log, port: temporalPort });
+  const pids = {
+    postgres: postmasterPid(join(dir, 'postgres')),
+    temporal: findProcess(['start-dev', `--port ${temporalPort}`]),
+  };
   const connection = await TemporalConnection.connect({ address: temporal.address });
   const client = new Client({ connection, namespace: temporal.namespace });
   try {
@@ -61,6 +67,7 @@ export async function runSyncBench(argv: string[]): Promise<void> {
         client,
         address: temporal.address,
         namespace: temporal.namespace,
+        pids,
       });
     }
   } finally {
@@ -77,6 +84,7 @@ async function benchSize(input: {
   client: Client;
   address: string;
   namespace: string;
+  pids: { postgres: number | null; temporal: number | null };
 }): Promise<void> {
   const dbName = `bench_sync_${input.n}_${randomBytes(3).toString('hex')}`;
   await adminQuery(input.adminUrl, `CREATE DATABASE ${dbName}`);
@@ -139,8 +147,18 @@ async function benchSize(input: {
     TEMPORAL_TASK_QUEUE: taskQueue,
     JUNCTION_MASTER_KEY: key.toString('hex'),
   });
+  const cpu = (): CpuSnapshot => ({
+    at: Date.now(),
+    worker: treeCpuSeconds(worker.pid ?? 0),
+    // The bench process: the three simulators (the measured system) and this driver's light polling.
+    simulators: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
+    postgres: input.pids.postgres ? treeCpuSeconds(input.pids.postgres) : Number.NaN,
+    temporal: input.pids.temporal ? treeCpuSeconds(input.pids.temporal) : Number.NaN,
+  });
   try {
     const started = Date.now();
+    const before = cpu();
+    const sourceDone = watchSourceRun(ds, cpu);
     const run = await startConnectionSync(
       input.client,
       taskQueue,
@@ -149,6 +167,8 @@ async function benchSize(input: {
     );
     const outcome = await waitForRun(input.client, run.workflowId);
     const wallS = (Date.now() - started) / 1000;
+    const after = cpu();
+    const middle = await sourceDone.stop();
     const peakRssMb = peakRss(worker.pid ?? 0);
     const history = await historyEvents(input.client, [
       run.workflowId,
@@ -179,6 +199,21 @@ async function benchSize(input: {
       wecom_members: wecom.members.size,
       scim_users: scim.store.count('User'),
       failures,
+      // CPU milliseconds per person by process, for the whole run and per phase (HR read; target writes).
+      cpu_ms_per_person: cpuPerPerson(before, after, input.n),
+      phases: middle
+        ? {
+            source: {
+              wall_s: round((middle.at - before.at) / 1000),
+              ...cpuPerPerson(before, middle, input.n),
+            },
+            targets: {
+              wall_s: round((after.at - middle.at) / 1000),
+              ...cpuPerPerson(middle, after, input.n),
+            },
+          }
+        : null,
+      load: machineLoad(),
     });
 
     if (input.changes > 0) {
@@ -261,6 +296,47 @@ async function incremental(
     clearInterval(poll);
   }
   return latencies;
+}
+
+interface CpuSnapshot {
+  at: number;
+  worker: number;
+  simulators: number;
+  postgres: number;
+  temporal: number;
+}
+
+function cpuPerPerson(from: CpuSnapshot, to: CpuSnapshot, n: number): Record<string, number> {
+  const ms = (key: Exclude<keyof CpuSnapshot, 'at'>): number => round(((to[key] - from[key]) * 1000) / n);
+  const parts = {
+    worker: ms('worker'),
+    simulators: ms('simulators'),
+    postgres: ms('postgres'),
+    temporal: ms('temporal'),
+  };
+  return { ...parts, total: round(parts.worker + parts.simulators + parts.postgres + parts.temporal) };
+}
+
+/** Takes a CPU snapshot when the source run (the HR read) finishes, so the figures can be split by phase. */
+function watchSourceRun(ds: DataSource, cpu: () => CpuSnapshot): { stop(): Promise<CpuSnapshot | null> } {
+  let snapshot: CpuSnapshot | null = null;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped && !snapshot) {
+      const [row] = (await ds.query(
+        `SELECT 1 FROM sync_runs WHERE kind = 'source' AND finished_at IS NOT NULL LIMIT 1`,
+      )) as unknown[];
+      if (row) snapshot = cpu();
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      return snapshot;
+    },
+  };
 }
 
 async function targetWorkflowIds(ds: DataSource, sourceRunId: string): Promise<string[]> {
