@@ -14,7 +14,7 @@ import {
  * Property-based fuzzing of the admin API from its own OpenAPI document with schemathesis (PyPI; `.ci/run` installs
  * it): positive and negative inputs for every operation, as a group admin, asserting no response is a 5xx. The
  * gateway runs with response checking on, so a response that drifts from its documented schema is a 500 too.
- * FUZZ_MAX_EXAMPLES (default 30) sets the examples per operation.
+ * FUZZ_MAX_EXAMPLES (default 20) sets the examples per operation.
  */
 describe('admin API under schemathesis', () => {
   let ctx: ApiTestContext;
@@ -46,7 +46,7 @@ describe('admin API under schemathesis', () => {
       '--phases',
       'examples,coverage,fuzzing',
       '--max-examples',
-      process.env.FUZZ_MAX_EXAMPLES ?? '30',
+      process.env.FUZZ_MAX_EXAMPLES ?? '20',
       '--workers',
       '2',
       '--seed',

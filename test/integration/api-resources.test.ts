@@ -235,6 +235,11 @@ describe('admin API resources', () => {
       const list = await group.get<{ items: Json[] }>(`${c.path}?limit=200`);
       expect(list.status).toBe(200);
       expect(list.body.items.map((item) => item.id)).toContain(id);
+      const badQuery = await group.get(`${c.path}?limit=0&sort=nonsense`);
+      expect(badQuery.status).toBe(400);
+      expect((badQuery.body.errors as { pointer: string }[]).map((e) => e.pointer)).toEqual(
+        expect.arrayContaining(['query.limit', 'query.sort']),
+      );
       if (c.update) {
         const etag = read.headers.get('etag')!;
         const updated = await group.patch(`${c.path}/${id}`, c.update, { 'if-match': etag });
