@@ -1,4 +1,4 @@
-import { AuditEvent } from '../../core/entities/index.js';
+import { ApiToken, AuditEvent } from '../../core/entities/index.js';
 import {
   apiClient,
   createAdminToken,
@@ -136,6 +136,47 @@ describe('admin API foundation: auth, problems, paging, ETags, audit', () => {
       name: 'Sub sub',
     });
     expect(created.status).toBe(403);
+  });
+
+  it('narrows a token to its scopes, expires it, and never mints more than the minter holds', async () => {
+    const readOnly = apiClient(
+      ctx.gateway.url,
+      await createAdminToken(ctx.db.dataSource, family.group.id, 'group_admin', ['read']),
+    );
+    expect((await readOnly.get(`/tenants/${family.subA.id}`)).status).toBe(200);
+    expect((await readOnly.patch(`/tenants/${family.subA.id}`, { name: 'nope' })).status).toBe(403);
+
+    const minted = await groupAdmin.post('/api-tokens', {
+      kind: 'admin',
+      tenantId: family.subB.id,
+      name: 'short-lived',
+      role: 'auditor',
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    });
+    expect(minted.status).toBe(201);
+    const shortLived = apiClient(ctx.gateway.url, String(minted.body.token));
+    expect((await shortLived.get('/tenants')).status).toBe(200);
+    await ctx.db.dataSource
+      .getRepository(ApiToken)
+      .update({ id: String(minted.body.id) }, { expiresAt: new Date(Date.now() - 1000) });
+    expect((await shortLived.get('/tenants')).status).toBe(401);
+
+    const escalation = await subAdmin.post('/api-tokens', {
+      kind: 'admin',
+      tenantId: family.subA.id,
+      name: 'escalate',
+      role: 'group_admin',
+    });
+    expect(escalation.status).toBe(403);
+    const allowed = await subAdmin.post('/api-tokens', {
+      kind: 'admin',
+      tenantId: family.subA.id,
+      name: 'ci',
+      role: 'connector_operator',
+    });
+    expect(allowed.status).toBe(201);
+    const list = await subAdmin.get<{ items: Json[] }>('/api-tokens');
+    expect(JSON.stringify(list.body)).not.toContain(String(allowed.body.token));
   });
 
   it('maps a duplicate unique value to 409', async () => {

@@ -67,7 +67,10 @@ describe('admin API under schemathesis', () => {
     mkdirSync(reportDir, { recursive: true });
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
       // cwd: schemathesis keeps a .schemathesis/ folder where it runs; keep it with the reports.
-      const child = spawn('schemathesis', args, { cwd: reportDir, env: { ...process.env, PYTHONUNBUFFERED: '1' } });
+      const child = spawn('schemathesis', args, {
+        cwd: reportDir,
+        env: { ...process.env, PYTHONUNBUFFERED: '1' },
+      });
       let text = '';
       child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -86,6 +89,23 @@ describe('admin API under schemathesis', () => {
     expect(output).not.toMatch(/Authentication failed/);
     expect({ code, tail: code === 0 ? '' : output.slice(-6000) }).toEqual({ code: 0, tail: '' });
   };
+
+  it('serves an OpenAPI document that validates against the OpenAPI 3.1 specification', async () => {
+    const dir = join(readServices().artifactsDir, 'schemathesis');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'openapi.json');
+    writeFileSync(file, await (await fetch(`${ctx.gateway.url}/api/v1/openapi.json`)).text());
+    // openapi-spec-validator (PyPI, installed by .ci/run) checks the document against the 3.1 schema.
+    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+      const child = spawn('python3', ['-m', 'openapi_spec_validator', file]);
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.on('error', reject);
+      child.on('exit', (exitCode) => resolve({ code: exitCode, output: text }));
+    });
+    expect({ code, output: code === 0 ? '' : output.slice(-3000) }).toEqual({ code: 0, output: '' });
+  });
 
   it('finds no server error in any operation', async () => {
     // Revoking tokens is fuzzed on its own at the end: it would otherwise find and revoke the fuzzer's own token.
