@@ -61,6 +61,28 @@ program
   });
 
 program
+  .command('api-token')
+  .description('admin API tokens')
+  .command('create')
+  .description('mint an admin API token (the first one of a fresh installation); prints it once')
+  .requiredOption('--tenant <slug>', 'the tenant whose subtree the token acts on')
+  .option('--role <role>', 'group_admin, subsidiary_admin, connector_operator or auditor', 'group_admin')
+  .option('--name <name>', 'what the token is for', 'bootstrap')
+  .option('--create-tenant <name>', 'create the group tenant with this name when no tenant has the slug')
+  .option('--expires-in-days <days>', 'let the token expire', (value: string) => Number(value))
+  .action(
+    async (options: {
+      tenant: string;
+      role: string;
+      name: string;
+      createTenant?: string;
+      expiresInDays?: number;
+    }) => {
+      process.exitCode = await (await import('./commands/api-token.js')).apiTokenCreateCommand(options);
+    },
+  );
+
+program
   .command('simulate')
   .argument('<vendor>', 'connector id: bamboohr, wecom, scim, kingdee, …')
   .description('run one vendor simulator standalone and print its URL and a connection config')

@@ -52,7 +52,7 @@ export async function syncCommand(reference: string, options: SyncCommandOptions
 }
 
 /** DATABASE_URL, or the embedded cluster a running `junction start` keeps in the data directory. */
-function databaseUrl(config: Config): string {
+export function databaseUrl(config: Config): string {
   if (config.databaseUrl) return config.databaseUrl;
   const passwordFile = join(resolve(config.dataDir), 'postgres.password');
   if (!existsSync(passwordFile)) {
