@@ -8,7 +8,7 @@ import { bambooHrConfigSchema, type BambooHrConfig } from './config.js';
 import { BambooHrConnector } from './connector.js';
 import { BambooHrSimulator, defaultApiKey } from './simulator.js';
 
-const SPEC = new URL('../../../shared/specs/bamboohr/public.yaml', import.meta.url);
+const SPEC = new URL('./spec/public.yaml', import.meta.url);
 
 /**
  * Every answer the simulator gives — to the connector and to direct calls covering each route, errors, 429s and
