@@ -36,6 +36,8 @@ export async function startEmbeddedPostgres(options: {
   log: Logger;
   database?: string;
   persistent?: boolean;
+  /** More server settings as `-c name=value` pairs (a benchmark loads pg_stat_statements this way). */
+  settings?: Record<string, string>;
 }): Promise<EmbeddedPostgresHandle> {
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o755 });
@@ -60,7 +62,13 @@ export async function startEmbeddedPostgres(options: {
     persistent: options.persistent ?? true,
     createPostgresUser: true,
     // Listen on loopback only: the embedded cluster is for this machine.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=200',
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ],
     onLog: remember,
     onError: remember,
   });
