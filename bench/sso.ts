@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as client from 'openid-client';
@@ -17,6 +17,7 @@ import { MIGRATIONS } from '../migrations/index.js';
 import { createOidcApplication } from '../sso/admin/applications.js';
 import { createIdentityProvider, updateIdentityProvider } from '../sso/admin/identity-providers.js';
 import { BenchBrowser } from './sso-login-client.js';
+import { machineBusyMs, postmasterPidOf, treeCpuMs } from './sso-cpu.js';
 
 /**
  * `npm run bench -- sso [--logins 5000] [--refreshes 20000] [--concurrency 32] [--replicas 2] [--people 1000]`
@@ -25,6 +26,12 @@ import { BenchBrowser } from './sso-login-client.js';
  * with openid-client as the app) and refresh-token grants, against the gateway's real sign-in router running as
  * `--replicas` processes on one port, an upstream oidc-provider in its own process, and an embedded PostgreSQL —
  * all on this machine. Prints one JSON line per figure.
+ *
+ * Besides wall-clock throughput (which depends on whatever else the two cores are doing), each line carries the
+ * load-independent yardstick: CPU milliseconds per operation by process tree (gateway replicas, PostgreSQL, the
+ * upstream IdP, and the benchmark's own relying party + browser, which is not part of the measured system), the
+ * SQL statements per operation (pg_stat_statements, loaded into the embedded server), and the machine's load.
+ * `--statements` also prints each phase's statements (calls per operation, mean time) to stderr.
  */
 export async function runSsoBench(argv: string[]): Promise<void> {
   const logins = Number(option(argv, '--logins') ?? 5000);
@@ -34,15 +41,18 @@ export async function runSsoBench(argv: string[]): Promise<void> {
   const people = Number(option(argv, '--people') ?? 1000);
   const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'bench-sso' });
   const children: ChildProcess[] = [];
+  const dataDir = mkdtempSync(join(tmpdir(), 'junction-bench-sso-'));
   const postgres = await startEmbeddedPostgres({
-    dataDir: mkdtempSync(join(tmpdir(), 'junction-bench-sso-')),
+    dataDir,
     port: await freePort(),
     log,
     persistent: false,
+    settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.max': '1000' },
   });
   try {
     const name = `bench_sso_${randomBytes(4).toString('hex')}`;
     await adminQuery(postgres.adminUrl, `CREATE DATABASE ${name}`);
+    await adminQuery(postgres.adminUrl, `CREATE EXTENSION IF NOT EXISTS pg_stat_statements`);
     const url = new URL(postgres.adminUrl);
     url.pathname = `/${name}`;
     const databaseUrl = url.toString();
@@ -78,7 +88,7 @@ export async function runSsoBench(argv: string[]): Promise<void> {
       linkBy: 'employee_number',
       linkClaim: 'employee_id',
     });
-    const upstream = await spawnJson<{ issuer: string; clientId: string; clientSecret: string }>(
+    const upstream = await spawnJson<{ issuer: string; clientId: string; clientSecret: string; pid: number }>(
       'sso-upstream-process.js',
       { REDIRECT_URI: `${publicUrl}/sso/callback/oidc/${providerId}` },
       children,
@@ -116,7 +126,7 @@ export async function runSsoBench(argv: string[]): Promise<void> {
     // PostgreSQL shares the machine: the replicas reach it over its Unix socket (TCP loopback costs a syscall-heavy
     // round trip per query on a small VM); --tcp measures the loopback path instead.
     const gatewayDatabaseUrl = argv.includes('--tcp') ? databaseUrl : socketUrl(databaseUrl);
-    await spawnReady(
+    const gatewayPid = await spawnReady(
       'sso-gateway-process.js',
       {
         DATABASE_URL: gatewayDatabaseUrl,
@@ -164,27 +174,40 @@ export async function runSsoBench(argv: string[]): Promise<void> {
       });
     };
 
+    const meter = await Meter.open(postgres.adminUrl, name, {
+      gateway: gatewayPid,
+      postgres: postmasterPidOf(join(dataDir, 'postgres')),
+      upstream: upstream.pid,
+    });
+    const showStatements = argv.includes('--statements');
+
     await measure(Math.min(200, logins), concurrency, signIn); // warm-up: JIT, pools, caches
     const tokens: string[] = [];
+    const loginMark = await meter.mark();
     const loginStats = await measure(logins, concurrency, async () => {
       const t = await signIn();
       if (t.refresh_token && tokens.length < concurrency) tokens.push(t.refresh_token);
     });
+    const loginCost = await meter.since(loginMark, logins, showStatements ? 'sso.login' : undefined);
     const pgLink = argv.includes('--tcp') ? 'tcp' : 'unix';
-    print('sso.login', logins, loginStats, { concurrency, replicas, people, pg: pgLink });
+    print('sso.login', logins, loginStats, { concurrency, replicas, people, pg: pgLink, ...loginCost });
 
     // Each caller refreshes its own token chain (rotation makes every refresh token single use).
+    const refreshMark = await meter.mark();
     const refreshStats = await measure(refreshes, Math.min(concurrency, tokens.length), async (caller) => {
       const token = tokens[caller];
       if (!token) throw new Error('no refresh token');
       const next = await client.refreshTokenGrant(config, token);
       tokens[caller] = next.refresh_token ?? token;
     });
+    const refreshCost = await meter.since(refreshMark, refreshes, showStatements ? 'sso.refresh' : undefined);
     print('sso.refresh', refreshes, refreshStats, {
       concurrency: Math.min(concurrency, tokens.length),
       replicas,
       pg: pgLink,
+      ...refreshCost,
     });
+    await meter.close();
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -195,6 +218,85 @@ export async function runSsoBench(argv: string[]): Promise<void> {
 interface Stats {
   seconds: number;
   latencies: number[];
+}
+
+interface Mark {
+  at: number;
+  cpu: Record<string, number>;
+  rp: NodeJS.CpuUsage;
+  busy: number;
+  load1: number;
+}
+
+/**
+ * CPU per process tree and SQL statements between two points of the run. The statements are counted by
+ * pg_stat_statements for the bench database only (this meter's own queries run in `postgres`, and are not).
+ */
+class Meter {
+  private constructor(
+    private readonly admin: pg.Client,
+    private readonly database: string,
+    private readonly pids: Record<string, number>,
+  ) {}
+
+  static async open(adminUrl: string, database: string, pids: Record<string, number>): Promise<Meter> {
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    return new Meter(admin, database, pids);
+  }
+
+  async mark(): Promise<Mark> {
+    await this.admin.query(`SELECT pg_stat_statements_reset()`);
+    return {
+      at: performance.now(),
+      cpu: Object.fromEntries(Object.entries(this.pids).map(([k, pid]) => [k, treeCpuMs(pid)])),
+      rp: process.cpuUsage(),
+      busy: machineBusyMs(),
+      load1: loadavg()[0] ?? 0,
+    };
+  }
+
+  async since(from: Mark, n: number, listAs?: string): Promise<Record<string, unknown>> {
+    const wallMs = performance.now() - from.at;
+    const perOp = (ms: number): number => Math.round((ms / n) * 100) / 100;
+    const cpu: Record<string, number> = {};
+    let ours = 0;
+    for (const [k, pid] of Object.entries(this.pids)) {
+      const ms = treeCpuMs(pid) - (from.cpu[k] ?? 0);
+      cpu[k] = perOp(ms);
+      ours += ms;
+    }
+    const rpUsage = process.cpuUsage(from.rp);
+    const rpMs = (rpUsage.user + rpUsage.system) / 1000;
+    ours += rpMs;
+    const busy = machineBusyMs() - from.busy;
+    const statements = await this.admin.query<{ query: string; calls: string; mean_ms: number }>(
+      `SELECT query, calls, mean_exec_time AS mean_ms FROM pg_stat_statements
+        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = $1) ORDER BY calls DESC`,
+      [this.database],
+    );
+    const calls = statements.rows.reduce((sum, r) => sum + Number(r.calls), 0);
+    if (listAs) {
+      process.stderr.write(`-- ${listAs}: statements per operation\n`);
+      for (const r of statements.rows) {
+        const text = r.query.replace(/\s+/g, ' ').slice(0, 140);
+        process.stderr.write(`${(Number(r.calls) / n).toFixed(2)}\t${r.mean_ms.toFixed(3)}ms\t${text}\n`);
+      }
+    }
+    return {
+      // The measured system: gateway replicas + PostgreSQL + the upstream IdP. The relying party is not.
+      cpu_ms_per_op: perOp(ours - rpMs),
+      cpu_ms: { ...cpu, rp: perOp(rpMs) },
+      sql_per_op: Math.round((calls / n) * 10) / 10,
+      load1: [Math.round(from.load1 * 10) / 10, Math.round((loadavg()[0] ?? 0) * 10) / 10],
+      // Share of the machine's two cores used by processes outside this benchmark while it ran.
+      others_cores: Math.round((Math.max(0, busy - ours) / wallMs) * 100) / 100,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.admin.end();
+  }
 }
 
 /** Runs `n` operations with `concurrency` in flight; records each one's latency. */
@@ -243,7 +345,7 @@ function spawnJson<T>(script: string, env: Record<string, string>, children: Chi
       child.stdout?.on('data', (chunk: Buffer) => {
         out += chunk.toString();
         const line = out.split('\n').find((l) => l.startsWith('{'));
-        if (line) resolve(JSON.parse(line) as T);
+        if (line) resolve({ ...(JSON.parse(line) as T), pid: child.pid });
       });
       child.once('exit', (code) => reject(new Error(`${script} exited with ${String(code)}`)));
     }),
@@ -252,12 +354,12 @@ function spawnJson<T>(script: string, env: Record<string, string>, children: Chi
   );
 }
 
-function spawnReady(script: string, env: Record<string, string>, children: ChildProcess[]): Promise<void> {
+function spawnReady(script: string, env: Record<string, string>, children: ChildProcess[]): Promise<number> {
   return withDeadline(
-    new Promise<void>((resolve, reject) => {
+    new Promise<number>((resolve, reject) => {
       const child = start(script, env, children);
       child.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('ready')) resolve();
+        if (chunk.toString().includes('ready')) resolve(child.pid ?? 0);
       });
       child.once('exit', (code) => reject(new Error(`${script} exited with ${String(code)}`)));
     }),
