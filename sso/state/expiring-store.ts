@@ -1,16 +1,25 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { appendSql, heldWrites } from '../db/request-writes.js';
 import { one, rows } from '../db/sql.js';
 
 /**
  * Short-lived keyed state in PostgreSQL (`expiring_entries`), shared by every gateway replica: login transactions,
  * upstream OIDC state, SAML request ids and assertion ids, sign-in attempt counters. Expiry is judged by the
  * database clock so replicas with drifting clocks agree. Housekeeping prunes expired rows.
+ *
+ * Inside a request that holds its writes (request-writes.ts), `put`, `delete` and `appendUnique` join the request's
+ * one statement, and a read of a key with a held write sends the held writes first.
  */
 export class ExpiringStore {
   constructor(private readonly dataSource: DataSource) {}
 
   async put(namespace: string, key: string, value: object, ttlSeconds: number): Promise<void> {
+    const held = heldWrites();
+    if (held) {
+      held.putEntry({ namespace, key: storeKey(key), value, ttl: ttlSeconds });
+      return;
+    }
     await rows(
       this.dataSource,
       `INSERT INTO expiring_entries (namespace, key, value, expires_at)
@@ -23,6 +32,7 @@ export class ExpiringStore {
 
   /** Inserts unless a live entry exists; true when this call wrote it (replay caches rely on this). */
   async putIfAbsent(namespace: string, key: string, value: object, ttlSeconds: number): Promise<boolean> {
+    await this.settle(namespace, key);
     const written = await one(
       this.dataSource,
       `INSERT INTO expiring_entries (namespace, key, value, expires_at)
@@ -37,6 +47,7 @@ export class ExpiringStore {
   }
 
   async get<T extends object>(namespace: string, key: string): Promise<T | undefined> {
+    await this.settle(namespace, key);
     const row = await one<{ value: T }>(
       this.dataSource,
       `SELECT value FROM expiring_entries WHERE namespace = $1 AND key = $2 AND expires_at > now()`,
@@ -48,6 +59,7 @@ export class ExpiringStore {
 
   /** Reads and deletes in one statement: of two concurrent callers only one gets the value (single use). */
   async take<T extends object>(namespace: string, key: string): Promise<T | undefined> {
+    await this.settle(namespace, key);
     const row = await one<{ value: T; live: boolean }>(
       this.dataSource,
       `DELETE FROM expiring_entries WHERE namespace = $1 AND key = $2 RETURNING value, expires_at > now() AS live`,
@@ -58,6 +70,11 @@ export class ExpiringStore {
   }
 
   async delete(namespace: string, key: string): Promise<void> {
+    const held = heldWrites();
+    if (held) {
+      held.deleteEntry(namespace, storeKey(key));
+      return;
+    }
     await rows(this.dataSource, `DELETE FROM expiring_entries WHERE namespace = $1 AND key = $2`, [
       namespace,
       storeKey(key),
@@ -66,6 +83,7 @@ export class ExpiringStore {
 
   /** A fixed-window counter: returns the count including this call; the window starts with the first call. */
   async increment(namespace: string, key: string, windowSeconds: number): Promise<number> {
+    await this.settle(namespace, key);
     const row = await one<{ n: number }>(
       this.dataSource,
       `INSERT INTO expiring_entries (namespace, key, value, expires_at)
@@ -80,6 +98,32 @@ export class ExpiringStore {
       'expiring-increment',
     );
     return row?.n ?? 1;
+  }
+
+  /**
+   * Adds `item` to the list stored at the key (`{ ids: [...] }`) unless it is there, keeping the newest `max`,
+   * in one atomic statement; the entry lives at least `ttlSeconds` more.
+   */
+  async appendUnique(
+    namespace: string,
+    key: string,
+    item: string,
+    max: number,
+    ttlSeconds: number,
+  ): Promise<void> {
+    const append = { namespace, key: storeKey(key), item, max, ttl: ttlSeconds };
+    const held = heldWrites();
+    if (held) {
+      held.appendToList(append);
+      return;
+    }
+    await rows(this.dataSource, appendSql('$1::jsonb'), [JSON.stringify(append)], 'expiring-append');
+  }
+
+  /** A read of a key this request still holds a write for sends the held writes first. */
+  private async settle(namespace: string, key: string): Promise<void> {
+    const held = heldWrites();
+    if (held?.holdsEntry(namespace, storeKey(key))) await held.flush();
   }
 }
 

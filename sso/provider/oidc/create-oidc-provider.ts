@@ -9,6 +9,10 @@ import { createFindAccount } from './find-account.js';
 import { createInteractionPolicy, type SessionProbe } from './interaction-policy.js';
 import type { PersonViews } from './person-views.js';
 import { postgresAdapterFactory } from './postgres-adapter.js';
+import { holdWrites, RequestWrites } from '../../db/request-writes.js';
+
+/** authorization, resume, token and userinfo (oidc-provider's default routes, relative to the mount path). */
+const HELD_WRITE_PATHS = /^\/(auth(\/[^/]+)?|token|me)$/;
 
 /** The HTML oidc-provider shows itself; the gateway renders them in its own look. */
 export interface ProviderViews {
@@ -122,6 +126,18 @@ export function createOidcProvider(parts: ProviderParts): Provider {
     ),
   );
   provider.on('server_error', (_ctx, error) => deps.log.error({ err: error }, 'oidc-provider server error'));
+  // The hot endpoints hold their writes and send them in one statement before answering (request-writes.ts).
+  provider.use(async (ctx, next) => {
+    if (!HELD_WRITE_PATHS.test(ctx.path)) return next();
+    const writes = new RequestWrites(deps.dataSource);
+    try {
+      await holdWrites(writes, next);
+    } finally {
+      // A failed flush throws: Koa then answers 500 and drops the headers already set (a redirect, cookies), so
+      // nobody acts on a response whose state was not stored.
+      await writes.close();
+    }
+  });
   if (parts.after) {
     const after = parts.after;
     provider.use(async (ctx, next) => {
