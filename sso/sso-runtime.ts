@@ -12,7 +12,7 @@ import {
   loadKeyMaterial,
   type KeyMaterial,
 } from './provider/keys/signing-keys.js';
-import { findSsoSession } from './sessions/sso-sessions.js';
+import { findSsoSession, type ActiveSsoSession } from './sessions/sso-sessions.js';
 import { ExpiringStore } from './state/expiring-store.js';
 import { SamlIdp } from './provider/saml/saml-idp.js';
 import { LdapSignIn } from './upstream/ldap/ldap-sign-in.js';
@@ -47,6 +47,7 @@ export class SsoRuntime {
   private provider!: Provider;
   private handler!: (req: IncomingMessage, res: ServerResponse) => void;
   private lastKeyCheck = 0;
+  private readonly sessionsByRequest = new WeakMap<object, Promise<ActiveSsoSession | undefined>>();
   private keyCheck: Promise<void> | undefined;
 
   private constructor(
@@ -78,6 +79,19 @@ export class SsoRuntime {
     return this.provider;
   }
 
+  /**
+   * The gateway session carried by this oidc-provider request's cookie, read once per request: the interaction
+   * policy and the post-request hook both ask during one authorization resume. Never kept beyond the request.
+   */
+  ssoSessionOf(ctx: KoaContextWithOIDC): Promise<ActiveSsoSession | undefined> {
+    let pending = this.sessionsByRequest.get(ctx);
+    if (!pending) {
+      pending = findSsoSession(this.deps.dataSource, ctx.cookies.get(SSO_SESSION_COOKIE, { signed: false }));
+      this.sessionsByRequest.set(ctx, pending);
+    }
+    return pending;
+  }
+
   /** The node request handler of the current oidc-provider instance. */
   oidcHandler(): (req: IncomingMessage, res: ServerResponse) => void {
     this.maybeCheckKeys();
@@ -93,11 +107,7 @@ export class SsoRuntime {
       keys: material,
       applications: this.applications,
       views: this.views,
-      probe: {
-        personOf: async (ctx) =>
-          (await findSsoSession(this.deps.dataSource, ctx.cookies.get(SSO_SESSION_COOKIE, { signed: false })))
-            ?.personId,
-      },
+      probe: { personOf: async (ctx) => (await this.ssoSessionOf(ctx))?.personId },
       render: this.options.views,
       after: afterOidc ? (ctx) => afterOidc(ctx, this) : undefined,
     });

@@ -12,14 +12,8 @@ export async function linkOidcSession(
   oidcSessionId: string,
   ttlSeconds: number,
 ): Promise<void> {
-  const current = (await store.get<{ ids: string[] }>(NAMESPACE, sessionRef))?.ids ?? [];
-  if (current.includes(oidcSessionId)) return;
-  await store.put(
-    NAMESPACE,
-    sessionRef,
-    { ids: [...current, oidcSessionId].slice(-20) },
-    Math.max(60, ttlSeconds),
-  );
+  // One atomic statement: two replicas linking sessions of the same gateway session at once both land.
+  await store.appendUnique(NAMESPACE, sessionRef, oidcSessionId, 20, Math.max(60, ttlSeconds));
 }
 
 export async function linkedOidcSessions(store: ExpiringStore, sessionRef: string): Promise<string[]> {

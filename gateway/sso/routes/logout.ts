@@ -32,10 +32,7 @@ export function logoutRoutes(): Router {
  */
 export async function afterOidcRequest(ctx: KoaContextWithOIDC, runtime: SsoRuntime): Promise<void> {
   if (ctx.oidc?.route === 'resume' && ctx.oidc.session?.accountId) {
-    const session = await findSsoSession(
-      runtime.deps.dataSource,
-      ctx.cookies.get(SSO_SESSION_COOKIE, { signed: false }),
-    );
+    const session = await runtime.ssoSessionOf(ctx);
     if (session) {
       const ttl = Math.ceil((session.expiresAt.getTime() - Date.now()) / 1000);
       await linkOidcSession(runtime.store, session.sessionRef, ctx.oidc.session.jti, ttl);
