@@ -29,7 +29,7 @@ import { workflowIds } from '../workers/sync-contract.js';
 import { findProcess, machineLoad, postmasterPid, treeCpuSeconds } from './process-cpu.js';
 
 /**
- * `npm run bench -- sync [--sizes 10000,100000] [--changes 100]`: full sync of N BambooHR people into the SCIM and
+ * `npm run bench -- sync [--sizes 10000,100000] [--changes 100] [--departments N]`: full sync of N BambooHR people into the SCIM and
  * WeCom simulators (faults off) with the worker in its own process, then event-driven incremental changes.
  * Prints one JSON object per figure.
  */
@@ -42,6 +42,9 @@ const DEFINITIONS: Record<string, RegisteredConnector> = {
 export async function runSyncBench(argv: string[]): Promise<void> {
   const sizes = (option(argv, '--sizes') ?? '10000,100000').split(',').map(Number);
   const changes = Number(option(argv, '--changes') ?? 100);
+  // The department tree of a larger organisation with fewer people (the tree is generated before the people, so
+  // `--sizes 3000 --departments 2500` has the departments of the 100,000-person run).
+  const departments = option(argv, '--departments');
   const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'bench-sync' });
   const dir = mkdtempSync(join(tmpdir(), 'junction-bench-sync-'));
   const postgres = await startEmbeddedPostgres({
@@ -68,6 +71,7 @@ export async function runSyncBench(argv: string[]): Promise<void> {
         address: temporal.address,
         namespace: temporal.namespace,
         pids,
+        ...(departments ? { departments: Number(departments) } : {}),
       });
     }
   } finally {
@@ -85,6 +89,7 @@ async function benchSize(input: {
   address: string;
   namespace: string;
   pids: { postgres: number | null; temporal: number | null };
+  departments?: number;
 }): Promise<void> {
   const dbName = `bench_sync_${input.n}_${randomBytes(3).toString('hex')}`;
   await adminQuery(input.adminUrl, `CREATE DATABASE ${dbName}`);
@@ -97,7 +102,11 @@ async function benchSize(input: {
   const vault = new Vault(key);
   const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
 
-  const hr = new BambooHrSimulator({ people: input.n, seed: 11 });
+  const hr = new BambooHrSimulator({
+    people: input.n,
+    seed: 11,
+    ...(input.departments ? { departments: input.departments } : {}),
+  });
   const hrHandle = await hr.start(0, '127.0.0.1');
   const wecom = new WeComSimulator({ frequency: { perMinute: 100_000_000, perHour: 1_000_000_000 } });
   const wecomHandle = await wecom.start(0, '127.0.0.1');
@@ -147,6 +156,11 @@ async function benchSize(input: {
     TEMPORAL_TASK_QUEUE: taskQueue,
     JUNCTION_MASTER_KEY: key.toString('hex'),
   });
+  const requestCounts = (): { bamboohr: number; wecom: number; scim: number } => ({
+    bamboohr: hr.faults.stats.requests,
+    wecom: wecom.faults.stats.requests,
+    scim: scim.faults.stats.requests,
+  });
   const cpu = (): CpuSnapshot => ({
     at: Date.now(),
     worker: treeCpuSeconds(worker.pid ?? 0),
@@ -158,6 +172,8 @@ async function benchSize(input: {
   try {
     const started = Date.now();
     const before = cpu();
+    const requestsBefore = requestCounts();
+    const statementsBefore = await statementCount(ds);
     const sourceDone = watchSourceRun(ds, cpu);
     const run = await startConnectionSync(
       input.client,
@@ -169,6 +185,10 @@ async function benchSize(input: {
     const wallS = (Date.now() - started) / 1000;
     const after = cpu();
     const middle = await sourceDone.stop();
+    const requestsAfter = requestCounts();
+    // Idle backends report their statistics within PGSTAT_IDLE_INTERVAL (10 s) of going idle.
+    await new Promise((r) => setTimeout(r, 11_000));
+    const statements = (await statementCount(ds)) - statementsBefore;
     const peakRssMb = peakRss(worker.pid ?? 0);
     const history = await historyEvents(input.client, [
       run.workflowId,
@@ -201,6 +221,13 @@ async function benchSize(input: {
       failures,
       // CPU milliseconds per person by process, for the whole run and per phase (HR read; target writes).
       cpu_ms_per_person: cpuPerPerson(before, after, input.n),
+      // Vendor requests and database transactions per person: what the CPU figures are made of.
+      requests_per_person: {
+        bamboohr: round2((requestsAfter.bamboohr - requestsBefore.bamboohr) / input.n),
+        wecom: round2((requestsAfter.wecom - requestsBefore.wecom) / input.n),
+        scim: round2((requestsAfter.scim - requestsBefore.scim) / input.n),
+      },
+      db_transactions_per_person: round2(statements / input.n),
       phases: middle
         ? {
             source: {
@@ -375,7 +402,10 @@ async function historyEvents(
 
 function spawnWorker(env: Record<string, string>): Promise<ChildProcess> {
   const script = fileURLToPath(new URL('./sync-worker.js', import.meta.url));
-  const child = spawn(process.execPath, [script], {
+  // BENCH_WORKER_NODE_ARGS: extra node flags for the worker, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
+  // (NODE_OPTIONS may not carry --cpu-prof).
+  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     env: { ...process.env, ...env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -448,6 +478,15 @@ function quantile(sorted: number[], q: number): number {
 }
 
 const round = (x: number): number => Math.round(x * 10) / 10;
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+/** Transactions committed in the bench database so far (every autocommit statement is one). */
+async function statementCount(ds: DataSource): Promise<number> {
+  const [row] = (await ds.query(
+    `SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()`,
+  )) as [{ n: string }];
+  return Number(row.n);
+}
 
 function print(figure: Record<string, unknown>): void {
   console.log(JSON.stringify(figure));
