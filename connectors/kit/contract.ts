@@ -158,9 +158,20 @@ export interface AccountLister {
 export interface GroupLister {
   listGroups(request: ReadRequest): Promise<Page<TargetGroup>>;
 }
+/** What the caller knows about an account it asks a connector to create. */
+export interface CreateAccountOptions {
+  /**
+   * No earlier attempt to create this account can have reached the vendor: the caller recorded its "create
+   * requested" mark in this very attempt, before any vendor call. A connector may then skip a lookup it makes
+   * before creating (that lookup is for resends whose first response was lost); it must still resolve a
+   * conflict (an account that predates Junction, or a racing writer) by a lookup, never by a second account.
+   */
+  firstAttempt?: boolean;
+}
+
 export interface AccountWriter {
   /** Idempotent: creating an account that already exists (same correlation id / user name) returns it. */
-  createAccount(input: AccountInput): Promise<TargetAccount>;
+  createAccount(input: AccountInput, options?: CreateAccountOptions): Promise<TargetAccount>;
   updateAccount(externalId: string, input: AccountInput): Promise<TargetAccount>;
   disableAccount(externalId: string): Promise<void>;
   deleteAccount(externalId: string): Promise<void>;

@@ -1,5 +1,11 @@
 import type { Logger } from '../../core/logger.js';
-import type { AccountInput, Page, ReadRequest, TargetAccount } from '../kit/contract.js';
+import type {
+  AccountInput,
+  CreateAccountOptions,
+  Page,
+  ReadRequest,
+  TargetAccount,
+} from '../kit/contract.js';
 import { ConnectorError } from '../kit/errors.js';
 import { filterString, type ScimClient } from './client.js';
 import { readCursor, writeCursor } from './cursor.js';
@@ -47,11 +53,13 @@ export class ScimAccounts {
   /**
    * Idempotent create: an account already linked to the correlation id is returned as it is; otherwise POST, and
    * a 409 `uniqueness` (a retried request, or an account that predates Junction) is resolved by looking the
-   * user up. An account holding the userName but linked to another externalId is never taken over.
+   * user up. An account holding the userName but linked to another externalId is never taken over. On a first
+   * attempt the lookup before the POST is left out: it only finds what an earlier attempt created (its userName
+   * may have changed since, so the POST would not conflict), and there was none; the 409 path still adopts.
    */
-  async createAccount(input: AccountInput): Promise<TargetAccount> {
+  async createAccount(input: AccountInput, options: CreateAccountOptions = {}): Promise<TargetAccount> {
     const desired = desiredUser(input, this.client.config);
-    if (this.externalIdFilter) {
+    if (this.externalIdFilter && !options.firstAttempt) {
       const linked = await this.findByExternalId(input.correlationId);
       if (linked) return toTargetAccount(linked);
     }

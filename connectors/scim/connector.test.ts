@@ -233,6 +233,25 @@ describe('writing accounts', () => {
     expect(sim.store.count('User')).toBe(2);
   });
 
+  it('a first attempt POSTs without a lookup, and a conflict still adopts or refuses as without it', async () => {
+    const { sim, baseUrl } = await simulator();
+    const instance = open({ baseUrl, token: TOKEN });
+    const create = need(instance.createAccount);
+    const created = await create(scimAccountInput(5), { firstAttempt: true });
+    expect(requests(sim).map((exchange) => exchange.method)).toEqual(['POST']);
+    expect(sim.store.get('User', created.externalId)?.attributes.externalId).toBe(
+      scimAccountInput(5).correlationId,
+    );
+    // A resend (its first answer lost) meets 409 uniqueness and finds the same account.
+    expect((await create(scimAccountInput(5), { firstAttempt: true })).externalId).toBe(created.externalId);
+    const unlinked = sim.store.create('User', { userName: 'conformance.6@example.com', displayName: 'Old' });
+    expect((await create(scimAccountInput(6), { firstAttempt: true })).externalId).toBe(unlinked.id);
+    sim.store.create('User', { userName: 'conformance.7@example.com', externalId: 'someone-else' });
+    const taken = await failure(create(scimAccountInput(7), { firstAttempt: true }));
+    expect(taken).toMatchObject({ connectorCode: 'conflict', vendorCode: 'uniqueness' });
+    expect(sim.store.count('User')).toBe(3);
+  });
+
   it('refuses a bad mapping before sending anything, and reports the server refusing a value', async () => {
     const { sim, baseUrl } = await simulator();
     const instance = open({ baseUrl, token: TOKEN });

@@ -44,7 +44,7 @@ export const scimConnector: ConnectorDefinition<
       check: () => checkConnection(client),
       listAccounts: (request) => accounts.listAccounts(request),
       findAccount: (input) => accounts.findAccount(input),
-      createAccount: (input) => accounts.createAccount(input),
+      createAccount: (input, options) => accounts.createAccount(input, options),
       updateAccount: (externalId, input) => accounts.updateAccount(externalId, input),
       disableAccount: (externalId) => accounts.disableAccount(externalId),
       deleteAccount: (externalId) => accounts.deleteAccount(externalId),

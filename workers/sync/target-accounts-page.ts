@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { AccountInput, TargetAccount } from '../../connectors/kit/contract.js';
+import type { AccountWriter } from '../../connectors/kit/contract.js';
 import { Account, type Connection } from '../../core/entities/index.js';
 import { loadAccessContext, loadPersonViews, tenantSubtree } from '../access/access-context.js';
 import { compileTargetProfile, desiredAccount, type DesiredAccount } from '../access/desired-account.js';
@@ -13,7 +13,8 @@ import {
   canListAccounts,
   type OpenedConnector,
 } from './connector-port.js';
-import { mapPool, withObjectRetry, type RetryOptions } from './failure-policy.js';
+import { AccountWriteBack, requestCreates, type RequestedCreate } from './account-writeback.js';
+import { mapPool, withObjectRetry, type ObjectError, type RetryOptions } from './failure-policy.js';
 import type { NewSyncEvent } from './run-records.js';
 import { selectPeoplePage, type PeopleSelection } from './target-selection.js';
 
@@ -134,16 +135,40 @@ export async function provisionAccountsPage(
   if (now.length > 0) {
     if (!canWriteAccounts(connector))
       throw new Error(`connector ${connection.connectorId} cannot write accounts`);
+    const requested = await requestCreates(
+      ds,
+      connection,
+      now.filter((p) => p.kind === 'create').map((p) => p.desired.personId),
+    );
+    const writeBack = new AccountWriteBack(ds);
     let done = 0;
     const results = await mapPool(now, input.concurrency, async (plan) => {
-      const outcome = await withObjectRetry(() => writeAccount(ds, connection, connector, plan), input.retry);
+      const request = requested.get(plan.desired.personId);
+      // Only the very first try may skip the lookup: a retry follows a call that may have reached the vendor.
+      let firstAttempt = request?.fresh ?? false;
+      const outcome = await withObjectRetry(() => {
+        const attempt = firstAttempt;
+        firstAttempt = false;
+        return writeAccount(connector, plan, request, attempt);
+      }, input.retry);
+      if (outcome.ok) {
+        writeBack.add({
+          accountId: outcome.value.id,
+          externalId: outcome.value.externalId,
+          stateHash: plan.desired.hash,
+          pushed: plan.desired.pushed,
+          groups: plan.desired.groups,
+        });
+      }
       done += 1;
       if (done % 25 === 0) input.heartbeat({ done });
       return { plan, outcome };
     });
+    const refused = await writeBack.done();
     for (const { plan, outcome } of results) {
+      const rejected = outcome.ok ? refused.get(outcome.value.id) : undefined;
       events.push(
-        outcome.ok
+        outcome.ok && !rejected
           ? {
               objectType: 'account',
               objectId: outcome.value.id,
@@ -156,12 +181,12 @@ export async function provisionAccountsPage(
             }
           : {
               objectType: 'account',
-              objectId: plan.account?.id ?? null,
+              objectId: plan.account?.id ?? (outcome.ok ? outcome.value.id : null),
               externalId: plan.account?.externalId ?? null,
               label: plan.desired.label,
               action: plan.kind,
               status: 'quarantined',
-              error: outcome.error,
+              error: outcome.ok ? (rejected as ObjectError) : outcome.error,
               attempts: outcome.attempts,
             },
       );
@@ -203,29 +228,25 @@ function plannedEvent(plan: Plan): NewSyncEvent {
   };
 }
 
-/** Writes one account and records what was pushed; safe to repeat after a crash at any point. */
+/**
+ * Writes one account to the target; safe to repeat after a crash at any point. A create whose "requested" mark
+ * was made by this attempt goes straight to the vendor (whose conflict answer still adopts what exists); any
+ * other create looks the account up first, since an earlier attempt may have made it.
+ */
 async function writeAccount(
-  ds: DataSource,
-  connection: Connection,
-  connector: OpenedConnector & {
-    createAccount(i: AccountInput): Promise<TargetAccount>;
-    updateAccount(id: string, i: AccountInput): Promise<TargetAccount>;
-  },
+  connector: OpenedConnector & AccountWriter,
   plan: Plan,
+  requested: RequestedCreate | undefined,
+  firstAttempt: boolean,
 ): Promise<{ id: string; externalId: string }> {
   const { desired } = plan;
   let externalId = plan.account?.status !== 'deleted' ? (plan.account?.externalId ?? null) : null;
   let accountId = plan.account?.id ?? null;
   if (plan.kind === 'create') {
-    // "Create requested": the row exists before the vendor call, so a worker killed mid-call leaves a trace.
-    const [row] = (await ds.query(
-      `INSERT INTO accounts (tenant_id, connection_id, person_id, status, version) VALUES ($1, $2, $3, 'active', 1)
-       ON CONFLICT (connection_id, person_id) DO UPDATE SET updated_at = now() RETURNING id, external_id`,
-      [connection.tenantId, connection.id, desired.personId],
-    )) as [{ id: string; external_id: string | null }];
-    accountId = row.id;
-    externalId = row.external_id;
-    if (!externalId && canListAccounts(connector)) {
+    if (!requested) throw new Error(`no create requested for person ${desired.personId}`);
+    accountId = requested.accountId;
+    externalId = requested.externalId;
+    if (!externalId && !firstAttempt && canListAccounts(connector)) {
       const found = await connector.findAccount({
         correlationId: desired.input.correlationId,
         userName: desired.input.userName,
@@ -234,16 +255,11 @@ async function writeAccount(
       externalId = found?.externalId ?? null;
     }
   }
+  if (!accountId) throw new Error(`no account row for person ${desired.personId}`);
   const result = externalId
     ? await connector.updateAccount(externalId, desired.input)
-    : await connector.createAccount(desired.input);
-  await ds.query(
-    `UPDATE accounts SET external_id = $2, status = $3, state_hash = $4, last_pushed = $5, groups = $6,
-        disabled_at = NULL, delete_after = NULL, last_synced_at = now(), updated_at = now(), version = version + 1
-      WHERE id = $1`,
-    [accountId, result.externalId, 'active', desired.hash, JSON.stringify(desired.pushed), desired.groups],
-  );
-  return { id: accountId ?? '', externalId: result.externalId };
+    : await connector.createAccount(desired.input, { firstAttempt });
+  return { id: accountId, externalId: result.externalId };
 }
 
 async function departmentLinks(
