@@ -2,7 +2,6 @@ import { Client } from '@temporalio/client';
 import { loadConfig } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
 import { connectClient, temporalTarget } from '../../workers/temporal-connection.js';
-import { prepareDemo } from '../demo/run-demo.js';
 import { startEmbeddedPostgres } from '../embedded/postgres.js';
 import { startDevTemporal } from '../embedded/temporal.js';
 import { migrate, openDatabase } from '../runtime/database.js';
@@ -57,6 +56,9 @@ export async function startCommand(): Promise<void> {
 
     const target = temporalTarget(config, temporalAddress);
     // The demo's simulators start before the worker so that they stop after it (the lifecycle stops in reverse).
+    // Imported here, not at the top: the demo uses the SSO stack, whose import prints oidc-provider's runtime
+    // notice, and configuration errors above must stay one line.
+    const { prepareDemo } = await import('../demo/run-demo.js');
     const demo = await prepareDemo({
       dataSource,
       seed: config.embedded.seedDemo,

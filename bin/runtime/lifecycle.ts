@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import type { Logger } from '../../core/logger.js';
 import { withDeadline } from '../../core/with-deadline.js';
 
@@ -43,6 +44,13 @@ export class Lifecycle {
         void this.stopAll().then(() => process.exit(0));
       });
     }
+    // A crash (an uncaught error, say an EPIPE when the terminal reading our output goes away) skips the orderly
+    // stop; the exit hook still takes our children (PostgreSQL, the Temporal dev server) down with us.
+    process.on('uncaughtException', (error) => {
+      this.log.fatal({ err: error }, 'uncaught error; stopping');
+      void this.stopAll().then(() => process.exit(1));
+    });
+    process.on('exit', killChildProcesses);
   }
 
   stopAll(): Promise<void> {
@@ -57,5 +65,25 @@ export class Lifecycle {
       }
     })();
     return this.stopping;
+  }
+}
+
+/** Synchronous (exit hooks cannot wait): SIGTERM every direct child still running. */
+function killChildProcesses(): void {
+  let pids: number[];
+  try {
+    pids = execFileSync('pgrep', ['-P', String(process.pid)], { encoding: 'utf8', timeout: 2_000 })
+      .split('\n')
+      .map(Number)
+      .filter((pid) => Number.isInteger(pid) && pid > 0);
+  } catch {
+    return; // pgrep exits 1 when there are none
+  }
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
   }
 }

@@ -2,7 +2,6 @@ import { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../../core/logger.js';
 import type { Vault } from '../../core/vault/vault.js';
-import { startGateway } from '../../gateway/server.js';
 import { ensureHousekeepingSchedule } from '../../workers/schedules.js';
 import { connectClient, type TemporalTarget } from '../../workers/temporal-connection.js';
 
@@ -18,6 +17,9 @@ export async function runGateway(options: {
   const connection = await connectClient(options.target);
   const client = new Client({ connection, namespace: options.target.namespace });
   await ensureHousekeepingSchedule(client, options.target.taskQueue);
+  // The HTTP app (and the SSO stack in it) is loaded only after Temporal answered, so a configuration error stays
+  // one line instead of following oidc-provider's runtime notice.
+  const { startGateway } = await import('../../gateway/server.js');
   const gateway = await startGateway(
     {
       dataSource: options.dataSource,

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
+import type { endSessionsForPerson as EndSessionsForPerson } from '../../sso/sessions/end-sessions-for-person.js';
 import type { Logger } from '../../core/logger.js';
 import type { Vault } from '../../core/vault/vault.js';
-import { endSessionsForPerson } from '../../sso/sessions/end-sessions-for-person.js';
 import { registryOpener } from '../../workers/sync/registry-opener.js';
 import { connectWorker, type TemporalTarget } from '../../workers/temporal-connection.js';
 import { installTemporalRuntime } from '../../workers/temporal-runtime.js';
@@ -19,6 +19,9 @@ export async function runWorker(options: {
 }): Promise<{ stop: () => Promise<void> }> {
   installTemporalRuntime(options.log);
   const connection = await connectWorker(options.target);
+  // Loaded only once Temporal answered: the SSO stack's import prints oidc-provider's runtime notice, which must
+  // not precede a one-line configuration error.
+  const { endSessionsForPerson } = await import('../../sso/sessions/end-sessions-for-person.js');
   const worker = await createJunctionWorker({
     connection,
     namespace: options.target.namespace,
@@ -28,7 +31,12 @@ export async function runWorker(options: {
       log: options.log,
       openConnector: registryOpener(options.vault),
       ...(options.publicUrl
-        ? { endSessionsForPeople: leaverSessionEnder({ ...options, publicUrl: options.publicUrl }) }
+        ? {
+            endSessionsForPeople: leaverSessionEnder(endSessionsForPerson, {
+              ...options,
+              publicUrl: options.publicUrl,
+            }),
+          }
         : {}),
     },
   });
@@ -48,12 +56,15 @@ export async function runWorker(options: {
  * The leaver path's SSO step, injected into the sync activities (workers may not import sso/): every session,
  * grant and refresh token of each leaver ends, and apps with back-channel logout are told.
  */
-function leaverSessionEnder(deps: {
-  dataSource: DataSource;
-  vault: Vault;
-  log: Logger;
-  publicUrl: string;
-}): (personIds: string[]) => Promise<void> {
+function leaverSessionEnder(
+  endSessionsForPerson: typeof EndSessionsForPerson,
+  deps: {
+    dataSource: DataSource;
+    vault: Vault;
+    log: Logger;
+    publicUrl: string;
+  },
+): (personIds: string[]) => Promise<void> {
   return async (personIds) => {
     for (const personId of personIds) {
       await endSessionsForPerson(deps, personId, { reason: 'leaver', actor: { type: 'system' } });
