@@ -190,11 +190,24 @@ describe('member mapping', () => {
 });
 
 describe('department mapping', () => {
-  it('replaces the characters WeCom forbids in names and refuses names over 32 characters', () => {
+  it('replaces the characters WeCom forbids in names and refuses an empty name', () => {
     expect(departmentNameOf('Sales: North | EMEA')).toBe('Sales： North ／ EMEA');
-    expect(() => departmentNameOf('x'.repeat(33))).toThrow(
-      expect.objectContaining({ connectorCode: 'vendor_error' }),
-    );
+    expect(() => departmentNameOf('   ')).toThrow(expect.objectContaining({ connectorCode: 'vendor_error' }));
+  });
+
+  it('shortens names over 32 characters alike every time, and keeps siblings that differ after the cut apart', () => {
+    const exact = 'x'.repeat(32);
+    expect(departmentNameOf(exact)).toBe(exact);
+    const two = departmentNameOf('Customer Success Infrastructure 2');
+    const three = departmentNameOf('Customer Success Infrastructure 3');
+    expect(two).toMatch(/^Customer Success Infrastruc…[0-9a-f]{4}$/);
+    expect([...two]).toHaveLength(32);
+    expect(departmentNameOf('Customer Success Infrastructure 2')).toBe(two);
+    expect(three).not.toBe(two);
+    // Counted in characters, as WeCom counts them: CJK names are cut by character, not byte.
+    const cjk = departmentNameOf('上海'.repeat(20));
+    expect([...cjk]).toHaveLength(32);
+    expect(cjk.startsWith('上海'.repeat(13))).toBe(true);
   });
 
   it('hangs a department without parent under the configured root, and reads it back without parent', () => {

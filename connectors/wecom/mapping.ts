@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AccountInput, DepartmentInput, SourceDepartment, TargetAccount } from '../kit/contract.js';
 import { ConnectorError } from '../kit/errors.js';
 import type { DepartmentPayload, WeComDepartment } from './api/department-schemas.js';
@@ -207,16 +208,33 @@ const NAME_REPLACEMENTS: Record<string, string> = {
   '｜': '／',
 };
 
+/** 创建部门 / 更新部门: "长度限制为1~32个字符". */
+const MAX_DEPARTMENT_NAME = 32;
+const NAME_HASH_LENGTH = 4;
+
+/**
+ * The name WeCom gets for a department. WeCom refuses names over 32 characters, while HR systems allow longer
+ * ones ("Customer Success Infrastructure 2" has 33); refusing would keep the department, and everything under it,
+ * out of WeCom or out of place on every run. A longer name keeps its first 27 characters, then "…" and 4 hex
+ * characters of a hash of the whole name: the same name always shortens alike (no flapping renames), and two
+ * siblings that differ only after the cut still get different names (WeCom refuses equal sibling names).
+ */
 export function departmentNameOf(name: string): string {
   const cleaned = name.trim().replace(/[\\:*?"<>|｜]/g, (char) => NAME_REPLACEMENTS[char] ?? '_');
-  const length = chars(cleaned);
-  if (length < 1 || length > 32) {
+  const characters = [...cleaned];
+  if (characters.length === 0) {
     throw new ConnectorError('vendor_error', {
-      message: `WeCom department names are 1–32 characters; "${name}" has ${length}`,
+      message: `WeCom department names are 1–32 characters; "${name}" has none once trimmed`,
       retryable: false,
     });
   }
-  return cleaned;
+  if (characters.length <= MAX_DEPARTMENT_NAME) return cleaned;
+  const hash = createHash('sha256').update(cleaned, 'utf8').digest('hex').slice(0, NAME_HASH_LENGTH);
+  const kept = characters
+    .slice(0, MAX_DEPARTMENT_NAME - NAME_HASH_LENGTH - 1)
+    .join('')
+    .trimEnd();
+  return `${kept}…${hash}`;
 }
 
 /** The department/create or department/update body (创建部门 / 更新部门). */

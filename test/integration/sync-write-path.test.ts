@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
 import { useridFor } from '../../connectors/wecom/userid.js';
 import { createActivities } from '../../workers/activities/index.js';
 import { createTestDatabase, type TestDatabase } from '../harness/database.js';
+import { provisionSteps, readSourceSteps, type Activities } from './sync-activity-steps.js';
 import { buildWorld, type SyncWorld } from './sync-world.js';
 
 jest.setTimeout(300_000);
@@ -15,14 +15,14 @@ jest.setTimeout(300_000);
 describe('provisioning page: vendor requests and write-back', () => {
   let db: TestDatabase;
   let world: SyncWorld;
-  let sync: ReturnType<typeof createActivities>;
+  let sync: Activities;
   let active: { id: string; email: string }[];
 
   beforeAll(async () => {
     db = await createTestDatabase();
     world = await buildWorld(db.dataSource, { people: 120, targets: ['wecom', 'scim'] });
     sync = createActivities(world.deps({ pageSize: 50, writeConcurrency: 4 }));
-    await readSource();
+    await readSourceSteps(sync, world.hr.connectionId);
     active = (await db.dataSource.query(
       `SELECT id, email FROM people WHERE status = 'active' ORDER BY id`,
     )) as { id: string; email: string }[];
@@ -33,68 +33,6 @@ describe('provisioning page: vendor requests and write-back', () => {
     await world?.stop();
     await db?.drop();
   });
-
-  const ref = (connectionId: string) => ({ runId: randomUUID(), connectionId });
-
-  async function readSource(): Promise<void> {
-    const run = ref(world.hr.connectionId);
-    const begun = await sync.beginSyncRun({
-      ...run,
-      kind: 'source',
-      mode: 'full',
-      dryRun: false,
-      trigger: 'manual',
-      workflowId: 'test',
-    });
-    let cursor: string | null = null;
-    do {
-      const page = await sync.readSourceDepartmentsPage({
-        ...run,
-        cursor,
-        since: null,
-        startedAt: begun.startedAt,
-        dryRun: false,
-      });
-      cursor = page.nextCursor;
-    } while (cursor);
-    do {
-      const page = await sync.readSourcePeoplePage({
-        ...run,
-        cursor,
-        since: null,
-        startedAt: begun.startedAt,
-        dryRun: false,
-        full: true,
-      });
-      cursor = page.nextCursor;
-    } while (cursor);
-    await sync.linkSourceReferences({ connectionId: world.hr.connectionId });
-  }
-
-  /** One pass of the people pages (departments first where the target has them); returns the run id. */
-  async function provision(connectionId: string): Promise<string> {
-    const run = ref(connectionId);
-    const begun = await sync.beginSyncRun({
-      ...run,
-      kind: 'target',
-      mode: 'full',
-      dryRun: false,
-      trigger: 'manual',
-      workflowId: 'test',
-    });
-    if (begun.capabilities.departments) await sync.syncTargetDepartments({ ...run, dryRun: false });
-    let after: string | null = null;
-    do {
-      const page = await sync.provisionAccountsPage({
-        ...run,
-        selection: { kind: 'all' },
-        after,
-        dryRun: false,
-      });
-      after = page.nextAfter;
-    } while (after);
-    return run.runId;
-  }
 
   const events = async (runId: string) =>
     (await db.dataSource.query(
@@ -117,7 +55,7 @@ describe('provisioning page: vendor requests and write-back', () => {
 
   it('a first create is one vendor request per account: no lookup before it', async () => {
     const wecomBefore = Object.fromEntries(world.wecom!.sim.calls);
-    const runId = await provision(world.wecom!.connectionId);
+    const runId = await provisionSteps(sync, world.wecom!.connectionId);
     expect(await events(runId)).toEqual([{ action: 'create', status: 'ok', code: null, n: active.length }]);
     const calls = (path: string) => (world.wecom!.sim.calls.get(path) ?? 0) - (wecomBefore[path] ?? 0);
     expect(calls('/user/create')).toBe(active.length);
@@ -125,7 +63,7 @@ describe('provisioning page: vendor requests and write-back', () => {
     expect(world.wecom!.sim.members.size).toBe(active.length);
 
     world.scim!.sim.server.recorder.clear();
-    const scimRun = await provision(world.scim!.connectionId);
+    const scimRun = await provisionSteps(sync, world.scim!.connectionId);
     expect(await events(scimRun)).toEqual([{ action: 'create', status: 'ok', code: null, n: active.length }]);
     const requests = scimRequests();
     expect(requests['POST /Users']).toBe(active.length);
@@ -160,8 +98,8 @@ describe('provisioning page: vendor requests and write-back', () => {
     const wecomCreates = world.wecom!.sim.calls.get('/user/create') ?? 0;
     world.scim!.sim.server.recorder.clear();
 
-    const wecomRun = await provision(world.wecom!.connectionId);
-    const scimRun = await provision(world.scim!.connectionId);
+    const wecomRun = await provisionSteps(sync, world.wecom!.connectionId);
+    const scimRun = await provisionSteps(sync, world.scim!.connectionId);
     for (const runId of [wecomRun, scimRun]) {
       expect(await events(runId)).toEqual([{ action: 'create', status: 'ok', code: null, n: active.length }]);
     }
@@ -198,7 +136,7 @@ describe('provisioning page: vendor requests and write-back', () => {
       [scimId, [victim!.id, other!.id]],
     );
 
-    const runId = await provision(scimId);
+    const runId = await provisionSteps(sync, scimId);
     const rows = (await db.dataSource.query(
       `SELECT e.status, e.error->>'code' AS code, a.person_id, a.external_id FROM sync_events e
          JOIN accounts a ON a.id = e.object_id WHERE e.run_id = $1 AND e.object_type = 'account' ORDER BY a.person_id`,

@@ -40,11 +40,31 @@ export async function syncTargetDepartments(
   );
   const events: NewSyncEvent[] = [];
   const ordered = topological(rows);
+  const synced = new Map(rows.map((r) => [r.id, r]));
   let n = 0;
   for (const dept of ordered) {
     n += 1;
     if (n % 25 === 0) input.heartbeat({ done: n });
+    const parent = dept.parent_id ? synced.get(dept.parent_id) : undefined;
     const parentExternalId = dept.parent_id ? (records.get(dept.parent_id)?.external_id ?? null) : null;
+    if (parent && !parentExternalId && !input.dryRun) {
+      // Its parent is not in the target (its create failed): hanging it under the root instead would misplace
+      // the whole branch. It waits, quarantined, and follows once the parent is there.
+      const record = records.get(dept.id);
+      events.push({
+        objectType: 'department',
+        objectId: dept.id,
+        externalId: record?.external_id ?? null,
+        label: dept.name,
+        action: record ? 'update' : 'create',
+        status: 'quarantined',
+        error: {
+          code: 'parent_not_synced',
+          message: `its parent department "${parent.name}" is not in the target; it follows once the parent is`,
+        },
+      });
+      continue;
+    }
     const desired = { correlationId: dept.id, name: dept.name, parentExternalId, code: dept.code };
     const hash = stateHash(desired);
     const record = records.get(dept.id);
