@@ -28,26 +28,33 @@ export interface SsoAuditEvent {
   userAgent?: string | null;
 }
 
+/** The columns of an SSO audit row, in the order `auditValues` gives them. */
+export const AUDIT_COLUMNS =
+  'tenant_id, actor_type, actor_id, action, target_type, target_id, outcome, reason, after, ip, user_agent';
+
 /** Appends one audit row. A failed audit write fails the request: a sign-in we cannot account for is refused. */
 export async function recordSsoEvent(dataSource: DataSource, event: SsoAuditEvent): Promise<void> {
   await rows(
     dataSource,
-    `INSERT INTO audit_events (tenant_id, actor_type, actor_id, action, target_type, target_id, outcome, reason,
-                               after, ip, user_agent)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [
-      event.tenantId ?? null,
-      event.actorType ?? (event.actorId ? 'person' : 'anonymous'),
-      event.actorId?.slice(0, 255) ?? null,
-      event.action,
-      event.targetType ?? null,
-      event.targetId?.slice(0, 255) ?? null,
-      event.outcome,
-      event.reason ?? null,
-      event.detail ? JSON.stringify(event.detail) : null,
-      event.ip?.slice(0, 64) ?? null,
-      event.userAgent?.slice(0, 512) ?? null,
-    ],
+    `INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    auditValues(event),
     'sso-audit-insert',
   );
+}
+
+/** An event as the eleven values of AUDIT_COLUMNS (for statements that write it alongside other rows). */
+export function auditValues(event: SsoAuditEvent): unknown[] {
+  return [
+    event.tenantId ?? null,
+    event.actorType ?? (event.actorId ? 'person' : 'anonymous'),
+    event.actorId?.slice(0, 255) ?? null,
+    event.action,
+    event.targetType ?? null,
+    event.targetId?.slice(0, 255) ?? null,
+    event.outcome,
+    event.reason ?? null,
+    event.detail ? JSON.stringify(event.detail) : null,
+    event.ip?.slice(0, 64) ?? null,
+    event.userAgent?.slice(0, 512) ?? null,
+  ];
 }

@@ -192,6 +192,17 @@ export class RequestWrites {
     }
   }
 
+  /** Drops whatever is still held, unsent, and stops holding (a refused sign-in must store none of it). */
+  discard(): void {
+    this.upserts.clear();
+    this.deletes.clear();
+    this.puts.clear();
+    this.removals.clear();
+    this.appends.length = 0;
+    this.prefetched.clear();
+    this.closed = true;
+  }
+
   /** Flushes and stops holding: later writes of this request (if any) go straight to the database. */
   async close(): Promise<void> {
     try {

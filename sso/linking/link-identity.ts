@@ -27,6 +27,7 @@ export async function linkIdentity(
   provider: Pick<LoadedProvider, 'id' | 'tenantId' | 'linkBy' | 'linkClaim'>,
   identity: UpstreamIdentity,
 ): Promise<LinkedPerson> {
+  // The common case, a returning identity, is found and touched in one statement.
   const existing = await one<{
     id: string;
     person_id: string | null;
@@ -34,13 +35,22 @@ export async function linkIdentity(
     tenant_id: string | null;
   }>(
     dataSource,
-    `SELECT i.id, i.person_id, p.status, p.tenant_id FROM identities i LEFT JOIN people p ON p.id = i.person_id
-      WHERE i.provider_id = $1 AND i.subject = $2`,
-    [provider.id, identity.subject],
-    'sso-identity-find',
+    `WITH found AS (
+       UPDATE identities SET last_login_at = now(), email = $3, email_verified = $4, last_claims = $5,
+              version = version + 1, updated_at = now()
+        WHERE provider_id = $1 AND subject = $2
+       RETURNING id, person_id)
+     SELECT found.id, found.person_id, p.status, p.tenant_id FROM found LEFT JOIN people p ON p.id = found.person_id`,
+    [
+      provider.id,
+      identity.subject,
+      identity.email?.toLowerCase() ?? null,
+      identity.emailVerified,
+      JSON.stringify(identity.claims),
+    ],
+    'sso-identity-find-touch',
   );
   if (existing) {
-    await touchIdentity(dataSource, existing.id, identity);
     if (!existing.person_id || !existing.status || !existing.tenant_id) {
       throw new SignInRejected('pending_approval', `identity ${existing.id} is not linked to a person yet`);
     }
@@ -201,24 +211,4 @@ async function insertIdentity(
   );
   if (!row) throw new Error('sso: identity insert returned nothing');
   return row.id;
-}
-
-async function touchIdentity(
-  dataSource: DataSource,
-  identityId: string,
-  identity: UpstreamIdentity,
-): Promise<void> {
-  await rows(
-    dataSource,
-    `UPDATE identities SET last_login_at = now(), email = $2, email_verified = $3, last_claims = $4,
-            version = version + 1, updated_at = now()
-      WHERE id = $1`,
-    [
-      identityId,
-      identity.email?.toLowerCase() ?? null,
-      identity.emailVerified,
-      JSON.stringify(identity.claims),
-    ],
-    'sso-identity-touch',
-  );
 }

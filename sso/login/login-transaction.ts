@@ -38,7 +38,8 @@ export interface LoginTransaction {
   pending?: PendingSecondFactor;
 }
 
-const NAMESPACE = 'login-tx';
+export const LOGIN_TX_NAMESPACE = 'login-tx';
+const NAMESPACE = LOGIN_TX_NAMESPACE;
 export const LOGIN_TTL_SECONDS = 15 * 60;
 
 export function browserHash(browserToken: string): string {
@@ -50,12 +51,42 @@ export async function createLoginTransaction(
   browserToken: string,
   input: Pick<LoginTransaction, 'resume' | 'applicationId' | 'loginHint' | 'notBefore'>,
 ): Promise<LoginTransaction> {
-  const tx: LoginTransaction = {
-    id: randomBytes(18).toString('base64url'),
-    browser: browserHash(browserToken),
-    ...input,
-  };
+  const tx = newLoginTransaction(browserToken, input);
   await store.put(NAMESPACE, tx.id, tx, LOGIN_TTL_SECONDS);
+  return tx;
+}
+
+/** A transaction not stored yet: the caller stores it (saveLoginTransaction, or with the state that names it). */
+export function newLoginTransaction(
+  browserToken: string,
+  input: Pick<LoginTransaction, 'resume' | 'applicationId' | 'loginHint' | 'notBefore'>,
+): LoginTransaction {
+  return { id: randomBytes(18).toString('base64url'), browser: browserHash(browserToken), ...input };
+}
+
+/** The store entry of a transaction, for callers that write it together with other entries. */
+export function loginTransactionEntry(tx: LoginTransaction): {
+  namespace: string;
+  key: string;
+  value: LoginTransaction;
+  ttlSeconds: number;
+} {
+  return { namespace: NAMESPACE, key: tx.id, value: tx, ttlSeconds: LOGIN_TTL_SECONDS };
+}
+
+/** Checks that a transaction read by some other statement belongs to this browser (see loadLoginTransaction). */
+export function checkLoginTransaction(
+  id: string,
+  tx: LoginTransaction | undefined,
+  browserToken: string | undefined,
+): LoginTransaction {
+  if (!tx) throw new SignInRejected('expired', `login transaction ${id.slice(0, 40)} unknown or expired`);
+  if (!browserToken || tx.browser !== browserHash(browserToken)) {
+    throw new SignInRejected(
+      'invalid_request',
+      'login transaction used from a browser other than the one that began it',
+    );
+  }
   return tx;
 }
 
@@ -65,14 +96,7 @@ export async function loadLoginTransaction(
   browserToken: string | undefined,
 ): Promise<LoginTransaction> {
   const tx = /^[A-Za-z0-9_-]{24}$/.test(id) ? await store.get<LoginTransaction>(NAMESPACE, id) : undefined;
-  if (!tx) throw new SignInRejected('expired', `login transaction ${id.slice(0, 40)} unknown or expired`);
-  if (!browserToken || tx.browser !== browserHash(browserToken)) {
-    throw new SignInRejected(
-      'invalid_request',
-      'login transaction used from a browser other than the one that began it',
-    );
-  }
-  return tx;
+  return checkLoginTransaction(id, tx, browserToken);
 }
 
 export async function saveLoginTransaction(store: ExpiringStore, tx: LoginTransaction): Promise<void> {

@@ -35,13 +35,23 @@ export function hashSessionToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** A new session's cookie value (256 random bits); only its hash is stored. */
+export function newSessionToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** A session's public reference (audit rows, logout bookkeeping): not the cookie, not derived from it. */
+export function newSessionRef(): string {
+  return `s_${randomBytes(18).toString('base64url')}`;
+}
+
 /** Creates a session and returns the cookie value; only its hash is stored. */
 export async function createSsoSession(
   dataSource: DataSource,
   input: NewSsoSession,
 ): Promise<{ token: string; session: ActiveSsoSession }> {
-  const token = randomBytes(32).toString('base64url');
-  const sessionRef = `s_${randomBytes(18).toString('base64url')}`;
+  const token = newSessionToken();
+  const sessionRef = newSessionRef();
   const row = await one<{ created_at: Date; expires_at: Date }>(
     dataSource,
     `INSERT INTO sso_sessions (token_hash, session_ref, tenant_id, person_id, identity_id, provider_id, amr,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { appendSql, heldWrites } from '../db/request-writes.js';
+import { appendSql, heldWrites, RequestWrites } from '../db/request-writes.js';
 import { one, rows } from '../db/sql.js';
 
 /**
@@ -28,6 +28,17 @@ export class ExpiringStore {
       [namespace, storeKey(key), JSON.stringify(value), ttlSeconds],
       'expiring-put',
     );
+  }
+
+  /** Several puts in one statement (a login transaction and the upstream state that names it, say). */
+  async putMany(
+    entries: { namespace: string; key: string; value: object; ttlSeconds: number }[],
+  ): Promise<void> {
+    const held = heldWrites();
+    const writes = held ?? new RequestWrites(this.dataSource);
+    for (const e of entries)
+      writes.putEntry({ namespace: e.namespace, key: storeKey(e.key), value: e.value, ttl: e.ttlSeconds });
+    if (!held) await writes.flush();
   }
 
   /** Inserts unless a live entry exists; true when this call wrote it (replay caches rely on this). */

@@ -180,6 +180,23 @@ export type LoadedProvider =
 
 export const providerSecretsContext = (providerId: string): string => `identity-provider:${providerId}`;
 
+/** An `identity_providers` row as the gateway reads it. */
+export interface ProviderRow {
+  id: string;
+  tenant_id: string;
+  kind: IdentityProviderKind;
+  slug: string;
+  name: string;
+  config: unknown;
+  secrets_sealed: string | null;
+  link_by: LinkStrategy;
+  link_claim: string | null;
+  enabled: boolean;
+}
+
+export const PROVIDER_COLUMNS =
+  'id, tenant_id, kind, slug, name, config, secrets_sealed, link_by, link_claim, enabled';
+
 /** Reads, validates and opens one provider. A stored config that no longer parses is an operator error (500). */
 export async function loadProvider(
   dataSource: DataSource,
@@ -187,31 +204,42 @@ export async function loadProvider(
   providerId: string,
 ): Promise<LoadedProvider | undefined> {
   if (!/^[0-9a-f-]{36}$/i.test(providerId)) return undefined;
-  const row = await one<{
-    id: string;
-    tenant_id: string;
-    kind: IdentityProviderKind;
-    slug: string;
-    name: string;
-    config: unknown;
-    secrets_sealed: string | null;
-    link_by: LinkStrategy;
-    link_claim: string | null;
-    enabled: boolean;
-  }>(
+  const row = await one<ProviderRow>(
     dataSource,
-    `SELECT id, tenant_id, kind, slug, name, config, secrets_sealed, link_by, link_claim, enabled
-       FROM identity_providers WHERE id = $1`,
+    `SELECT ${PROVIDER_COLUMNS} FROM identity_providers WHERE id = $1`,
     [providerId],
     'sso-provider-load',
   );
-  if (!row) return undefined;
+  return row ? providerFromRow(row, vault) : undefined;
+}
+
+const parsed = new Map<string, { source: string; provider: LoadedProvider }>();
+
+/**
+ * Validates and opens a provider row. Parsing the config and opening the sealed secrets is the costly part of a
+ * provider look-up, so the result is kept per provider — keyed by the row's whole content, never by time: the row
+ * is read fresh on every request, and any change to it (by any replica or writer) is a different key.
+ */
+export function providerFromRow(row: ProviderRow, vault: Vault): LoadedProvider {
+  const source = JSON.stringify([
+    row.tenant_id,
+    row.kind,
+    row.slug,
+    row.name,
+    row.config,
+    row.secrets_sealed,
+    row.link_by,
+    row.link_claim,
+    row.enabled,
+  ]);
+  const hit = parsed.get(row.id);
+  if (hit?.source === source) return hit.provider;
   const schema = PROVIDER_SCHEMAS[row.kind];
   const config = schema.config.parse(row.config);
   const secrets = schema.secrets.parse(
     row.secrets_sealed ? vault.openJson(row.secrets_sealed, providerSecretsContext(row.id)) : {},
   );
-  return {
+  const provider = {
     id: row.id,
     tenantId: row.tenant_id,
     kind: row.kind,
@@ -223,6 +251,9 @@ export async function loadProvider(
     config,
     secrets,
   } as LoadedProvider;
+  if (parsed.size > 10_000) parsed.clear();
+  parsed.set(row.id, { source, provider });
+  return provider;
 }
 
 /** Validates admin input for a provider of `kind`; throws ValidationError naming the first bad field. */

@@ -26,23 +26,31 @@ export async function offeredProvider(
   return provider;
 }
 
-/** Sends the browser to the provider (OIDC / SAML), or shows the credential form (password / LDAP). */
+/**
+ * Sends the browser to the provider (OIDC / SAML), or shows the credential form (password / LDAP). `txChanged`:
+ * the transaction has changes not stored yet (discovery's findings), stored here before the browser moves on.
+ */
 export async function beginProvider(
   ctx: RouteContext,
   req: Request,
   res: Response,
   tx: LoginTransaction,
   provider: LoadedProvider,
+  txChanged = false,
 ): Promise<void> {
-  // discover() saved the transaction; only a pending second factor from an earlier attempt needs clearing.
+  // A pending second factor from an earlier attempt is cleared.
+  let save = txChanged;
   if (tx.pending) {
     tx.pending = undefined;
-    await saveLoginTransaction(ctx.runtime.store, tx);
+    save = true;
   }
+  if (provider.kind === 'oidc') {
+    // The transaction is stored with the upstream state, in one statement.
+    res.redirect(303, await ctx.runtime.upstreamOidc.start(provider, tx, save));
+    return;
+  }
+  if (save) await saveLoginTransaction(ctx.runtime.store, tx);
   switch (provider.kind) {
-    case 'oidc':
-      res.redirect(303, await ctx.runtime.upstreamOidc.start(provider, tx));
-      return;
     case 'saml':
       res.redirect(303, await ctx.runtime.upstreamSaml.start(provider, tx));
       return;

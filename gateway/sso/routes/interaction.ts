@@ -2,7 +2,8 @@ import { Router } from 'express';
 import type { Interaction, InteractionResults } from 'oidc-provider';
 import { recordSsoEvent } from '../../../sso/audit/record-sso-event.js';
 import { loadPersonAppView } from '../../../sso/access/person-app-view.js';
-import { createLoginTransaction } from '../../../sso/login/login-transaction.js';
+import { newLoginTransaction, saveLoginTransaction } from '../../../sso/login/login-transaction.js';
+import { discover } from './login.js';
 import { requestInfo } from '../http/request-info.js';
 import { messagePage, noAccessPage } from '../pages/sign-in-pages.js';
 import { handle, type RouteContext } from './route-context.js';
@@ -92,12 +93,20 @@ export function interactionRoutes(ctx: RouteContext): Router {
         }
       }
 
-      const tx = await createLoginTransaction(runtime.store, browser, {
+      const tx = newLoginTransaction(browser, {
         resume: { kind: 'oidc', uid: interaction.uid },
         applicationId: app.id,
         loginHint: typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : null,
         notBefore: needsFreshLogin ? startedAt : null,
       });
+      if (tx.loginHint) {
+        // The app named the person (OIDC Core §3.1.2.1 login_hint): discover their home realm right away rather
+        // than after a redirect to the sign-in page (which would do the same, once).
+        tx.hintTried = true;
+        await discover(ctx, req, res, tx, tx.loginHint);
+        return;
+      }
+      await saveLoginTransaction(runtime.store, tx);
       res.redirect(303, `/sso/login/${tx.id}`);
     }),
   );

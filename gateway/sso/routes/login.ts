@@ -1,11 +1,14 @@
 import { Router, urlencoded, type Request, type Response } from 'express';
 import { recordSsoEvent } from '../../../sso/audit/record-sso-event.js';
-import { discoverHomeRealm } from '../../../sso/discovery/home-realm.js';
+import { chosenProvider, discoverWithProviders } from '../../../sso/discovery/home-realm.js';
+import { providerFromRow } from '../../../sso/upstream/provider-config.js';
 import { SignInRejected } from '../../../sso/errors.js';
 import { startSession } from '../../../sso/login/complete-sign-in.js';
 import { checkCsrf } from '../../../sso/login/csrf.js';
+import { heldWrites, holdWrites, RequestWrites } from '../../../sso/db/request-writes.js';
 import {
   createLoginTransaction,
+  endLoginTransaction,
   loadLoginTransaction,
   saveLoginTransaction,
   type LoginTransaction,
@@ -317,14 +320,19 @@ async function loadTx(
   }
 }
 
-async function discover(
+/**
+ * Home-realm discovery for `input` and what follows: the email page again, the chooser, or the provider itself.
+ * The transaction is stored once, with whatever discovery learnt (and, for an upstream OIDC provider, in the same
+ * statement as the upstream state).
+ */
+export async function discover(
   ctx: RouteContext,
   req: Request,
   res: Response,
   tx: LoginTransaction,
   input: string,
 ): Promise<void> {
-  const found = await discoverHomeRealm(ctx.deps.dataSource, input);
+  const found = await discoverWithProviders(ctx.deps.dataSource, input);
   const nonce = ctx.nonce(res);
   if (found.kind !== 'providers') await saveLoginTransaction(ctx.runtime.store, tx);
   switch (found.kind) {
@@ -374,9 +382,10 @@ async function discover(
       tx.email = found.email;
       tx.tenantId = found.tenantId;
       tx.offeredProviderIds = found.providers.map((p) => p.id);
-      await saveLoginTransaction(ctx.runtime.store, tx);
-      const chosen = found.preferred ?? (found.providers.length === 1 ? found.providers[0]?.id : undefined);
-      if (!chosen) {
+      const chosen = chosenProvider(found);
+      const row = chosen ? found.rows.find((r) => r.id === chosen) : undefined;
+      if (!row) {
+        await saveLoginTransaction(ctx.runtime.store, tx);
         res.type('html').send(
           chooserPage({
             nonce,
@@ -390,12 +399,14 @@ async function discover(
         return;
       }
       try {
-        await beginProvider(ctx, req, res, tx, await offeredProvider(ctx, tx, chosen));
+        await beginProvider(ctx, req, res, tx, providerFromRow(row, ctx.deps.vault), true);
       } catch (error) {
+        // What discovery learnt is kept (the hint is not tried again), whatever went wrong with the provider.
+        await saveLoginTransaction(ctx.runtime.store, tx);
         await ctx.reject(req, res, error, {
           tenantId: tx.tenantId,
           targetType: 'identity_provider',
-          targetId: chosen,
+          targetId: row.id,
         });
       }
     }
@@ -428,15 +439,27 @@ async function finish(
   providerId: string,
   amr: string[],
 ): Promise<void> {
-  const { token, session } = await startSession(
-    ctx.deps,
-    linked,
-    providerId,
-    amr,
-    requestInfo(req),
-    ctx.sessionToken(req),
-  );
+  // The session, its audit row, the end of the login transaction and — when an OIDC authorization waits for
+  // this sign-in — the interaction's result are written by one statement: all of the sign-in or none of it.
+  const writes = heldWrites() ?? new RequestWrites(ctx.deps.dataSource);
+  const { token, session, next } = await holdWrites(writes, async () => {
+    const direct = await ctx.directResume(tx, linked.personId, amr);
+    if (direct) await endLoginTransaction(ctx.runtime.store, tx.id);
+    const started = await startSession(
+      ctx.deps,
+      linked,
+      providerId,
+      amr,
+      requestInfo(req),
+      ctx.sessionToken(req),
+    );
+    return { ...started, next: direct };
+  });
   ctx.setSessionCookie(res, token, session.expiresAt);
+  if (next) {
+    res.redirect(303, next);
+    return;
+  }
   await ctx.resume(res, tx, session);
 }
 

@@ -4,6 +4,7 @@ import { recordSsoEvent, type SsoAuditEvent } from '../../../sso/audit/record-ss
 import { isSecureDeployment } from '../../../sso/deps.js';
 import { SignInRejected } from '../../../sso/errors.js';
 import { csrfToken } from '../../../sso/login/csrf.js';
+import { heldWrites } from '../../../sso/db/request-writes.js';
 import { endLoginTransaction, type LoginTransaction } from '../../../sso/login/login-transaction.js';
 import { BROWSER_COOKIE, SSO_SESSION_COOKIE } from '../../../sso/provider/oidc/cookie-names.js';
 import { findSsoSession, type ActiveSsoSession } from '../../../sso/sessions/sso-sessions.js';
@@ -81,7 +82,29 @@ export class RouteContext {
       );
     }
     await endLoginTransaction(this.runtime.store, tx.id);
+    // Stored before the browser is told to go on (these writes may be held by the request).
+    await heldWrites()?.flush();
     res.redirect(303, resumeUrl(tx));
+  }
+
+  /**
+   * When the sign-in resumes an OIDC authorization that asked only for a login: give its interaction the
+   * result now (saved with the session, see finishSignIn) and return where oidc-provider resumes it — one
+   * round trip less than going back through /sso/interaction. This is what oidc-provider's interactionFinished
+   * does, without its interaction cookie: the login transaction, bound to this browser, names the interaction,
+   * and oidc-provider's resume endpoint still checks its own resume cookie. The app's entitlement is checked
+   * there by the interaction policy (a person without it comes back to /sso/interaction and its "no access"
+   * page). An interaction tied to an existing oidc-provider session, or waiting for consent, goes the long way.
+   */
+  async directResume(tx: LoginTransaction, personId: string, amr: string[]): Promise<string | undefined> {
+    if (tx.resume.kind !== 'oidc') return undefined;
+    const interaction = await this.runtime.oidc.Interaction.find(tx.resume.uid);
+    if (!interaction || interaction.session?.uid || interaction.prompt.name !== 'login') return undefined;
+    const now = Math.floor(Date.now() / 1000);
+    if (interaction.exp - now < 5) return undefined;
+    interaction.result = { login: { accountId: personId, amr, ts: now, remember: true } };
+    await interaction.save(interaction.exp - now);
+    return interaction.returnTo;
   }
 
   /** True when `session` was created by a sign-in made for this very request. */

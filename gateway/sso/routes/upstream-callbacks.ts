@@ -2,9 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { Router, urlencoded } from 'express';
 import { SignInRejected } from '../../../sso/errors.js';
 import { resolvePerson } from '../../../sso/login/complete-sign-in.js';
-import { createLoginTransaction, loadLoginTransaction } from '../../../sso/login/login-transaction.js';
+import { holdWrites, prefetchKey, RequestWrites } from '../../../sso/db/request-writes.js';
+import {
+  checkLoginTransaction,
+  createLoginTransaction,
+  loadLoginTransaction,
+} from '../../../sso/login/login-transaction.js';
+import { takeOidcCallbackState } from '../../../sso/login/oidc-callback-state.js';
 import type { VerifiedSamlSignIn } from '../../../sso/upstream/saml/upstream-saml.js';
-import { loadProvider } from '../../../sso/upstream/provider-config.js';
+import { loadProvider, providerFromRow } from '../../../sso/upstream/provider-config.js';
 import { finishSignIn } from './login.js';
 import { handle, type RouteContext } from './route-context.js';
 
@@ -22,34 +28,46 @@ export function upstreamCallbackRoutes(ctx: RouteContext): Router {
     handle(async (req, res) => {
       let tenantId: string | null = null;
       const providerId = String(req.params.providerId);
+      // Writes of this sign-in (ending the transaction, the resumed interaction) go out with the session
+      // (finishSignIn); a refused sign-in drops them.
+      const writes = new RequestWrites(ctx.deps.dataSource);
       try {
-        const stored = await runtime.upstreamOidc.takeState(req.query.state);
-        if (!stored)
-          throw new SignInRejected('expired', 'upstream OIDC state unknown, expired or already used');
-        if (stored.providerId !== providerId) {
-          throw new SignInRejected(
-            'invalid_request',
-            `state issued for provider ${stored.providerId}, came back to ${providerId}`,
-          );
-        }
-        const tx = await loadLoginTransaction(runtime.store, stored.txId, ctx.existingBrowserToken(req));
-        tenantId = tx.tenantId ?? null;
-        const provider = await loadProvider(ctx.deps.dataSource, ctx.deps.vault, providerId);
-        if (provider?.kind !== 'oidc' || !provider.enabled) {
-          throw new SignInRejected(
-            'invalid_request',
-            `provider ${providerId} is not an enabled OIDC provider`,
-          );
-        }
-        const identity = await runtime.upstreamOidc.finish(provider, stored, req);
-        const linked = await resolvePerson(ctx.deps, provider, identity);
-        await finishSignIn(ctx, req, res, tx, linked, provider.id, identity.amr);
+        await holdWrites(writes, async () => {
+          const taken = await takeOidcCallbackState(ctx.deps.dataSource, req.query.state);
+          if (!taken)
+            throw new SignInRejected('expired', 'upstream OIDC state unknown, expired or already used');
+          const { stored } = taken;
+          if (stored.providerId !== providerId) {
+            throw new SignInRejected(
+              'invalid_request',
+              `state issued for provider ${stored.providerId}, came back to ${providerId}`,
+            );
+          }
+          const tx = checkLoginTransaction(stored.txId, taken.tx, ctx.existingBrowserToken(req));
+          tenantId = tx.tenantId ?? null;
+          const provider = taken.provider ? providerFromRow(taken.provider, ctx.deps.vault) : undefined;
+          if (provider?.kind !== 'oidc' || !provider.enabled) {
+            throw new SignInRejected(
+              'invalid_request',
+              `provider ${providerId} is not an enabled OIDC provider`,
+            );
+          }
+          if (tx.resume.kind === 'oidc') {
+            writes.prefetched.set(prefetchKey('Interaction', tx.resume.uid), taken.interaction ?? null);
+          }
+          const identity = await runtime.upstreamOidc.finish(provider, stored, req);
+          const linked = await resolvePerson(ctx.deps, provider, identity);
+          await finishSignIn(ctx, req, res, tx, linked, provider.id, identity.amr);
+        });
       } catch (error) {
+        writes.discard();
         await ctx.reject(req, res, error, {
           tenantId,
           targetType: 'identity_provider',
           targetId: providerId.slice(0, 64),
         });
+      } finally {
+        writes.discard();
       }
     }),
   );

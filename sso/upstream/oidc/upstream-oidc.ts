@@ -3,7 +3,11 @@ import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import * as client from 'openid-client';
 import type { SsoDeps } from '../../deps.js';
 import { SignInRejected } from '../../errors.js';
-import { LOGIN_TTL_SECONDS, type LoginTransaction } from '../../login/login-transaction.js';
+import {
+  LOGIN_TTL_SECONDS,
+  loginTransactionEntry,
+  type LoginTransaction,
+} from '../../login/login-transaction.js';
 import type { ExpiringStore } from '../../state/expiring-store.js';
 import { runStrategy } from '../passport-runner.js';
 import type { LoadedProvider, OidcProviderConfig } from '../provider-config.js';
@@ -14,7 +18,9 @@ import { STATE_KEY, UpstreamOidcStrategy } from './upstream-oidc-strategy.js';
 
 type OidcProvider = Extract<LoadedProvider, { kind: 'oidc' }>;
 
-interface StoredState {
+export const UPSTREAM_OIDC_NAMESPACE = 'upstream-oidc';
+
+export interface StoredState {
   txId: string;
   providerId: string;
   stateData: { code_verifier: string; nonce?: string; state?: string; max_age?: number };
@@ -27,7 +33,7 @@ interface CachedServer {
   keys: JWTVerifyGetKey;
 }
 
-const NAMESPACE = 'upstream-oidc';
+const NAMESPACE = UPSTREAM_OIDC_NAMESPACE;
 const DISCOVERY_CACHE_MS = 10 * 60 * 1000;
 const CLOCK_SKEW_SECONDS = 60;
 
@@ -48,8 +54,11 @@ export class UpstreamOidc {
     return `${this.deps.publicUrl}/sso/callback/oidc/${providerId}`;
   }
 
-  /** Builds the authorization request, stores its state (keyed by `state`) and returns where to send the browser. */
-  async start(provider: OidcProvider, tx: LoginTransaction): Promise<string> {
+  /**
+   * Builds the authorization request, stores its state (keyed by `state`) — and the login transaction with it in
+   * the same statement when `saveTx` — and returns where to send the browser.
+   */
+  async start(provider: OidcProvider, tx: LoginTransaction, saveTx = false): Promise<string> {
     const server = await this.server(provider);
     const strategy = this.strategy(provider, server, () => undefined);
     const session: Record<string, StoredState['stateData']> = {};
@@ -64,7 +73,10 @@ export class UpstreamOidc {
       throw new Error('sso: the upstream OIDC strategy did not record state, nonce and PKCE verifier');
     }
     const stored: StoredState = { txId: tx.id, providerId: provider.id, stateData };
-    await this.store.put(NAMESPACE, stateData.state, stored, LOGIN_TTL_SECONDS);
+    await this.store.putMany([
+      ...(saveTx ? [loginTransactionEntry(tx)] : []),
+      { namespace: NAMESPACE, key: stateData.state, value: stored, ttlSeconds: LOGIN_TTL_SECONDS },
+    ]);
     return outcome.url;
   }
 
