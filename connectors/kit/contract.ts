@@ -114,6 +114,12 @@ export interface DepartmentInput {
   parentExternalId: string | null;
   code?: string | null;
   order?: number;
+  /**
+   * The target's id for this department as Junction recorded it from an earlier upsert, when it has one. A target
+   * whose ids the connector allocates (WeCom) updates that department instead of allocating again, so a rename or
+   * a move lands on it and an id taken by another department is never reached by re-deriving it.
+   */
+  externalId?: string | null;
 }
 
 /** An employee master record for a finance system. */
@@ -144,6 +150,12 @@ export interface Checkable {
 }
 export interface PeopleReader {
   readPeople(request: ReadRequest): Promise<Page<SourcePerson>>;
+  /**
+   * Whether an incremental read (`changedSince`) lists the people deleted since the watermark in
+   * `removedExternalIds`. false or absent: only a full read notices them (the scheduled full reconcile), e.g.
+   * LDAP, where a change-time filter cannot match an entry that no longer exists.
+   */
+  readonly incrementalReadsReportDeletions?: boolean;
 }
 export interface DepartmentReader {
   readDepartments(request: ReadRequest): Promise<Page<SourceDepartment>>;

@@ -79,7 +79,9 @@ export async function syncTargetDepartments(
       });
       continue;
     }
-    const outcome = await withObjectRetry(() => connector.upsertDepartment(desired), input.retry);
+    // The recorded id, not part of the hash: the connector updates that department rather than deriving an id.
+    const upsert = { ...desired, externalId: record?.external_id ?? null };
+    const outcome = await withObjectRetry(() => connector.upsertDepartment(upsert), input.retry);
     if (outcome.ok) {
       await ds.query(
         `INSERT INTO target_records (tenant_id, connection_id, object_type, object_key, external_id, state_hash, last_pushed, version)
