@@ -7,7 +7,7 @@ import { readAll } from '../kit/conformance/read-all.js';
 import { Errcode } from './api/errcodes.js';
 import { WeComClient } from './client.js';
 import { WeComConnector, type WeComConnectorOptions } from './connector.js';
-import { departmentIdFor } from './department-id.js';
+import { DEPARTMENT_ID_CANDIDATES, departmentIdCandidate, departmentIdFor } from './department-id.js';
 import { wecomConnector, wecomConfigSchema } from './index.js';
 import { DEFAULT_CORP_ID, DEFAULT_SECRET, WeComSimulator, type WeComSimulatorOptions } from './simulator.js';
 
@@ -342,10 +342,116 @@ describe('WeCom connector against the simulator', () => {
         name: 'B: Ops',
         parentExternalId: a.externalId,
         order: 4,
+        externalId: b.externalId,
       });
       expect(sim.calls.get('/department/update') ?? 0).toBe(calls);
-      await connector.upsertDepartment({ correlationId: 'b', name: 'B2', parentExternalId: null });
+      const moved = await connector.upsertDepartment({
+        correlationId: 'b',
+        name: 'B2',
+        parentExternalId: null,
+        externalId: b.externalId,
+      });
+      expect(moved.externalId).toBe(b.externalId);
       expect(sim.tree.get(Number(b.externalId))).toMatchObject({ name: 'B2', parentid: 1 });
+    });
+
+    // Found by hashing dept-0…dept-30000: both keys' first-choice id is 1357267009.
+    const COLLIDING = ['dept-157', 'dept-24189'] as const;
+
+    it('gives two departments whose first-choice ids collide two ids, leaving the first one in place', async () => {
+      const { sim, connector } = await open();
+      const [first, second] = COLLIDING;
+      expect(departmentIdFor(first)).toBe(departmentIdFor(second));
+      const a = await connector.upsertDepartment({
+        correlationId: first,
+        name: 'Finance',
+        parentExternalId: null,
+      });
+      const b = await connector.upsertDepartment({
+        correlationId: second,
+        name: 'Legal',
+        parentExternalId: a.externalId,
+      });
+      expect(a.externalId).toBe(String(departmentIdFor(first)));
+      expect(b.externalId).not.toBe(a.externalId);
+      expect(b.externalId).toBe(String(departmentIdCandidate(second, 1)));
+      expect(sim.tree.get(Number(a.externalId))).toMatchObject({ name: 'Finance', parentid: 1 });
+      expect(sim.tree.get(Number(b.externalId))).toMatchObject({
+        name: 'Legal',
+        parentid: Number(a.externalId),
+      });
+
+      // A retried create (its answer lost, so no recorded id) finds the department it made; nothing is written.
+      const writes = (sim.calls.get('/department/create') ?? 0) + (sim.calls.get('/department/update') ?? 0);
+      const again = await connector.upsertDepartment({
+        correlationId: second,
+        name: 'Legal',
+        parentExternalId: a.externalId,
+      });
+      expect(again.externalId).toBe(b.externalId);
+      expect((sim.calls.get('/department/create') ?? 0) + (sim.calls.get('/department/update') ?? 0)).toBe(
+        writes,
+      );
+
+      // Renames and moves go to the recorded id; the department at the shared first choice is never touched.
+      await connector.upsertDepartment({
+        correlationId: second,
+        name: 'Legal & Compliance',
+        parentExternalId: null,
+        externalId: b.externalId,
+      });
+      expect(sim.tree.get(Number(b.externalId))).toMatchObject({ name: 'Legal & Compliance', parentid: 1 });
+      expect(sim.tree.get(Number(a.externalId))).toMatchObject({ name: 'Finance', parentid: 1 });
+      expect(sim.tree.size).toBe(3);
+    });
+
+    it('skips candidate ids held by departments made by hand and finds its own after the earlier one is freed', async () => {
+      const { sim, connector } = await open();
+      const key = 'ops';
+      sim.tree.create({ name: 'Made by hand', parentid: 1, id: departmentIdCandidate(key, 0) });
+      sim.tree.create({ name: 'Also by hand', parentid: 1, id: departmentIdCandidate(key, 1) });
+      const ops = await connector.upsertDepartment({
+        correlationId: key,
+        name: 'Ops',
+        parentExternalId: null,
+      });
+      expect(ops.externalId).toBe(String(departmentIdCandidate(key, 2)));
+      expect(sim.tree.get(departmentIdCandidate(key, 0))?.name).toBe('Made by hand');
+      expect(sim.tree.get(departmentIdCandidate(key, 1))?.name).toBe('Also by hand');
+
+      // The first choice frees up; a retry without the recorded id must not make a second "Ops" (WeCom would
+      // refuse the name anyway): it finds the one at the third candidate.
+      expect(sim.tree.delete(departmentIdCandidate(key, 0)).ok).toBe(true);
+      const retried = await connector.upsertDepartment({
+        correlationId: key,
+        name: 'Ops',
+        parentExternalId: null,
+      });
+      expect(retried.externalId).toBe(ops.externalId);
+      expect(sim.tree.has(departmentIdCandidate(key, 0))).toBe(false);
+
+      // A recorded id whose department was deleted in WeCom: placed again, on a free candidate.
+      expect(sim.tree.delete(Number(ops.externalId)).ok).toBe(true);
+      const replaced = await connector.upsertDepartment({
+        correlationId: key,
+        name: 'Ops',
+        parentExternalId: null,
+        externalId: ops.externalId,
+      });
+      expect(replaced.externalId).toBe(String(departmentIdCandidate(key, 0)));
+    });
+
+    it('reports a conflict when every candidate id is held by another department', async () => {
+      const { sim, connector } = await open();
+      for (let attempt = 0; attempt < DEPARTMENT_ID_CANDIDATES; attempt++) {
+        sim.tree.create({ name: `Other ${attempt}`, parentid: 1, id: departmentIdCandidate('x', attempt) });
+      }
+      const failure = await failureOf(
+        connector.upsertDepartment({ correlationId: 'x', name: 'X', parentExternalId: null }),
+      );
+      expect(failure).toMatchObject({ connectorCode: 'conflict', retryable: false });
+      expect(failure.publicMessage).toMatch(/every WeCom department id/);
+      expect(sim.tree.size).toBe(1 + DEPARTMENT_ID_CANDIDATES);
     });
 
     it('reports a department of the same name made by hand as a conflict, and a non-empty delete as one too', async () => {

@@ -12,11 +12,12 @@ import type { WeComDepartment } from './api/department-schemas.js';
 import { Errcode } from './api/errcodes.js';
 import { UserStatus, type UserPayload, type WeComUser } from './api/user-schemas.js';
 import type { WeComClient } from './client.js';
-import { departmentIdFor } from './department-id.js';
+import { DEPARTMENT_ID_CANDIDATES, departmentIdCandidate } from './department-id.js';
 import { mapLimited } from './map-limited.js';
 import {
   accountOf,
   departmentIdOf,
+  departmentNameOf,
   departmentPayload,
   sourceDepartmentOf,
   userPayload,
@@ -35,9 +36,6 @@ export interface WeComConnectorOptions extends MappingOptions {
    */
   memberListing: 'list_id' | 'department';
 }
-
-/** A department input, with the WeCom id the engine stored from an earlier upsert when it has one. */
-export type DepartmentUpsert = DepartmentInput & { externalId?: string | null };
 
 const DEFAULT_PAGE_SIZE = 100;
 /** user/get calls in flight while a page of userids is read. */
@@ -226,29 +224,64 @@ export class WeComConnector {
   }
 
   /**
-   * Creates or updates the department whose WeCom id is derived from its correlation id (or the id the engine
-   * holds), so a rename or a move (a new `parentid`) lands on the same department. Nothing is written when
-   * WeCom already has it as asked.
+   * Creates or updates a department (a new `parentid` moves it). With the id the engine recorded for it, that
+   * department is updated; without one (a first create, or a retry whose answer was lost), the department takes
+   * the first of its candidate ids (department-id.ts) that is free or already holds it. "Already holds it" means
+   * the same name under the same parent — WeCom refuses equal names among siblings, so no other department can
+   * look like that — and a candidate holding any other department is someone else's: it is skipped, never
+   * renamed or moved. Nothing is written when WeCom already has the department as asked.
    */
-  async upsertDepartment(input: DepartmentUpsert): Promise<{ externalId: string }> {
-    const id = input.externalId ? departmentIdOf(input.externalId) : departmentIdFor(input.correlationId);
-    const payload = departmentPayload(input, id, this.options);
-    const existing = await this.client.getDepartment(id);
-    if (!existing) {
-      try {
-        await this.client.createDepartment(payload);
-      } catch (error) {
-        // Created meanwhile by a concurrent run: fall through to an update. Otherwise the name is taken.
-        if (!isConnectorError(error) || Number(error.vendorCode) !== Errcode.departmentExists) throw error;
-        const raced = await this.client.getDepartment(id);
-        if (!raced) throw sameNameExists(payload.name ?? input.name, payload.parentid ?? ROOT, error);
-        if (!differs(raced, payload)) return { externalId: String(id) };
-        await this.client.updateDepartment(payload);
+  async upsertDepartment(input: DepartmentInput): Promise<{ externalId: string }> {
+    if (input.externalId) {
+      const id = departmentIdOf(input.externalId);
+      const existing = await this.client.getDepartment(id);
+      if (existing) {
+        const payload = departmentPayload(input, id, this.options);
+        if (differs(existing, payload)) await this.client.updateDepartment(payload);
+        return { externalId: String(id) };
       }
-      return { externalId: String(id) };
+      // Deleted in WeCom since it was recorded: placed again like a new department.
     }
-    if (differs(existing, payload)) await this.client.updateDepartment(payload);
-    return { externalId: String(id) };
+    return this.placeDepartment(input);
+  }
+
+  /** The candidate walk of `upsertDepartment` for a department without a recorded id. */
+  private async placeDepartment(input: DepartmentInput): Promise<{ externalId: string }> {
+    /** Set once the name is known to be taken under the parent: later candidates are only searched for ours. */
+    let nameTaken: ConnectorError | undefined;
+    const skipped: number[] = [];
+    for (let attempt = 0; attempt < DEPARTMENT_ID_CANDIDATES; attempt++) {
+      const id = departmentIdCandidate(input.correlationId, attempt);
+      const payload = departmentPayload(input, id, this.options);
+      let existing = await this.client.getDepartment(id);
+      if (!existing && !nameTaken) {
+        try {
+          await this.client.createDepartment(payload);
+          return { externalId: String(id) };
+        } catch (error) {
+          if (!isConnectorError(error) || Number(error.vendorCode) !== Errcode.departmentExists) throw error;
+          // 60008 is "部门ID或者部门名称已存在": the id (taken meanwhile) or the name; reading the id tells which.
+          existing = await this.client.getDepartment(id);
+          if (!existing) nameTaken = error;
+        }
+      }
+      if (existing && holds(existing, payload)) {
+        if (differs(existing, payload)) await this.client.updateDepartment(payload);
+        return { externalId: String(id) };
+      }
+      if (existing) skipped.push(id);
+    }
+    const name = departmentNameOf(input.name);
+    const parentid =
+      input.parentExternalId === null
+        ? this.options.rootDepartmentId
+        : departmentIdOf(input.parentExternalId);
+    if (nameTaken) throw sameNameExists(name, parentid, nameTaken);
+    throw new ConnectorError('conflict', {
+      message: `every WeCom department id Junction derives for department ${input.correlationId} ("${name}") is held by another department (${skipped.join(', ')}); delete or renumber those, or report this`,
+      vendorCode: Errcode.departmentExists,
+      retryable: false,
+    });
   }
 
   /** 删除部门; one already gone counts as deleted. WeCom refuses while members or sub-departments remain. */
@@ -267,6 +300,11 @@ export class WeComConnector {
     const ids = new Set((await this.client.departmentSubtree(rootId)).map((department) => department.id));
     return (user) => user.department.some((id) => ids.has(id));
   }
+}
+
+/** The department a candidate id holds is this one: same name under the same parent (unique among siblings). */
+function holds(existing: WeComDepartment, payload: { name?: string; parentid?: number }): boolean {
+  return existing.name === payload.name && existing.parentid === payload.parentid;
 }
 
 function differs(

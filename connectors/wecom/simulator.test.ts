@@ -257,6 +257,13 @@ describe('WeCom simulator', () => {
       expect((await call('POST', '/department/create', {}, { name: 'B', parentid: aId })).errcode).toBe(
         Errcode.departmentExists,
       );
+      // A chosen id already in use: the same 60008 as a taken name, and the department holding it is untouched.
+      const taken = await call('POST', '/department/create', {}, { name: 'Z', parentid: 1, id: b.id });
+      expect(taken).toMatchObject({ errcode: Errcode.departmentExists });
+      expect(taken.errmsg).toMatch(/^department existed, hint: \[/);
+      expect(await call('GET', '/department/get', { id: b.id })).toMatchObject({
+        department: { id: b.id, name: 'B', parentid: aId },
+      });
       expect((await call('POST', '/department/create', {}, { name: 'C', parentid: 77 })).errcode).toBe(
         Errcode.parentDepartmentNotFound,
       );

@@ -310,10 +310,12 @@ export function describeConformance<Config>(options: DescribeConformanceOptions<
           const b = await upsert(input(2, null));
           const childInput = input(3, a.externalId);
           const child = await upsert(childInput);
+          // As the engine calls it: with the id recorded from the create (DepartmentInput.externalId).
           const moved = await upsert({
             ...childInput,
             name: `${childInput.name} renamed`,
             parentExternalId: b.externalId,
+            externalId: child.externalId,
           });
           expect(moved.externalId).toBe(child.externalId);
           if (instance.readDepartments) {

@@ -92,11 +92,10 @@ export class DepartmentTree {
       if (!Number.isInteger(input.id) || input.id <= 1 || input.id > MAX_ID) {
         return refuse(Errcode.invalidParameter, 'invalid Request Parameter, id must be an integer > 1');
       }
-      if (this.byId.has(input.id)) return refuse(Errcode.departmentExists, 'department existed, id');
+      // 60008 "部门ID或者部门名称已存在": one errcode and errmsg for a taken id and a taken name alike.
+      if (this.byId.has(input.id)) return refuse(Errcode.departmentExists);
     }
-    if (this.siblingNamed(parent.id, input.name) !== undefined) {
-      return refuse(Errcode.departmentExists, 'department existed, name');
-    }
+    if (this.siblingNamed(parent.id, input.name) !== undefined) return refuse(Errcode.departmentExists);
     if (this.depth(parent.id) + 1 > MAX_DEPTH) return refuse(Errcode.departmentDepthLimit);
     if (this.byId.size >= MAX_DEPARTMENTS || this.nodeCount(parent.id) >= MAX_NODES_PER_DEPARTMENT) {
       return refuse(Errcode.departmentNodeLimit);
@@ -140,9 +139,7 @@ export class DepartmentTree {
     }
     const newName = input.name ?? department.name;
     const clash = this.siblingNamed(newParentId, newName);
-    if (clash !== undefined && clash !== department.id) {
-      return refuse(Errcode.departmentExists, 'department existed, name');
-    }
+    if (clash !== undefined && clash !== department.id) return refuse(Errcode.departmentExists);
     if (department.id !== ROOT_ID) {
       this.children.get(department.parentid)?.delete(department.name);
       this.childrenOf(newParentId).set(newName, department.id);
