@@ -51,6 +51,10 @@ export class Department extends BaseRecord {
   @Column({ type: 'jsonb', default: () => "'{}'" })
   overrides!: Record<string, unknown>;
 
+  /** What the source last said for each overridden field (same keys as `overrides`), put back when one is cleared. */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  sourceValues!: Record<string, unknown>;
+
   @Column({ type: 'varchar', length: 64, nullable: true })
   sourceHash!: string | null;
 

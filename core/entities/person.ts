@@ -109,6 +109,13 @@ export class Person extends BaseRecord {
   @Column({ type: 'jsonb', default: () => "'{}'" })
   overrides!: Record<string, unknown>;
 
+  /**
+   * What the source last said for each overridden field (same keys as `overrides`): clearing an override puts this
+   * value back at once, since an incremental read returns the person again only when HR changes them.
+   */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  sourceValues!: Record<string, unknown>;
+
   /** Hash of the mapped source record last written; an unchanged hash means the sync writes nothing. */
   @Column({ type: 'varchar', length: 64, nullable: true })
   sourceHash!: string | null;

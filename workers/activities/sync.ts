@@ -223,7 +223,7 @@ export function createSyncActivities(deps: SyncDeps) {
         const connection = await load(input.connectionId);
         const [{ missing, total }] = (await ds.query(
           `SELECT count(*) FILTER (WHERE last_seen_at IS NULL OR last_seen_at < $2)::int AS missing, count(*)::int AS total
-           FROM people WHERE source_connection_id = $1 AND status <> 'leaver'`,
+           FROM people WHERE source_connection_id = $1 AND status <> 'leaver' AND NOT (overrides ? 'status')`,
           [connection.id, input.startedAt],
         )) as [{ missing: number; total: number }];
         const verdict = judgeThreshold(connection, missing, total);
@@ -239,6 +239,7 @@ export function createSyncActivities(deps: SyncDeps) {
       },
     ),
 
+    // A status an admin set by hand (a contractor kept active past HR's record) wins here too, like every override.
     markMissingPeopleAsLeavers: guard(async (input: RunRef & { startedAt: string; dryRun: boolean }) => {
       const run = await runOf(input.runId);
       let total = 0;
@@ -246,9 +247,11 @@ export function createSyncActivities(deps: SyncDeps) {
         const rows = (await ds.query(
           input.dryRun
             ? `SELECT id, external_id, display_name FROM people WHERE source_connection_id = $1 AND status <> 'leaver'
+                 AND NOT (overrides ? 'status')
                  AND (last_seen_at IS NULL OR last_seen_at < $2) ORDER BY id OFFSET $3 LIMIT 1000`
             : `WITH gone AS (
                  SELECT id FROM people WHERE source_connection_id = $1 AND status <> 'leaver'
+                    AND NOT (overrides ? 'status')
                     AND (last_seen_at IS NULL OR last_seen_at < $2) AND $3::int >= 0 LIMIT 1000),
                upd AS (UPDATE people p SET status = 'leaver', updated_at = now(), version = p.version + 1 FROM gone
                         WHERE p.id = gone.id RETURNING p.id, p.external_id, p.display_name)

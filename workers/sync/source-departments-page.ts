@@ -1,5 +1,11 @@
 import type { DataSource } from 'typeorm';
 import type { SourceDepartment } from '../../connectors/kit/contract.js';
+import {
+  DEPARTMENT_OVERRIDE_COLUMNS,
+  MANAGER_OVERRIDE,
+  keepOverridden,
+  shadowSourceValues,
+} from '../access/override-columns.js';
 import { stateHash } from '../access/state-hash.js';
 import { departmentColumns } from './source-records.js';
 import type { NewSyncEvent } from './run-records.js';
@@ -21,7 +27,7 @@ export async function upsertDepartmentsPage(
   });
   if (items.length === 0) return { read: 0, unchanged: 0, events: [] };
   const existing = (await ds.query(
-    `SELECT id, external_id, source_hash, name, code, parent_external_id, cost_center FROM departments
+    `SELECT id, external_id, source_hash, name, code, parent_external_id, cost_center, overrides FROM departments
       WHERE source_connection_id = $1 AND external_id = ANY($2)`,
     [input.connectionId, items.map((i) => i.externalId)],
   )) as {
@@ -32,9 +38,13 @@ export async function upsertDepartmentsPage(
     code: string | null;
     parent_external_id: string | null;
     cost_center: string | null;
+    overrides: Record<string, unknown>;
   }[];
   const byExternal = new Map(existing.map((e) => [e.external_id, e]));
   const changed = items.filter((i) => byExternal.get(i.externalId)?.source_hash !== i.hash);
+  // A change HR made only to fields an admin overrides is written (hash, shadowed values) but is no event.
+  const visible = (c: (typeof changed)[number], event: NewSyncEvent): boolean =>
+    !byExternal.get(c.externalId) || event.action !== 'update' || Object.keys(event.diff ?? {}).length > 0;
   await ds.query(
     `UPDATE departments SET last_seen_at = $3 WHERE source_connection_id = $1 AND external_id = ANY($2)`,
     [input.connectionId, items.map((i) => i.externalId), input.seenAt],
@@ -47,8 +57,10 @@ export async function upsertDepartmentsPage(
        SELECT $1, $2, u.external_id, u.name, u.code, u.parent_external_id, u.cost_center, 'active', u.h, $3, 1
          FROM unnest($4::varchar[], $5::varchar[], $6::varchar[], $7::varchar[], $8::varchar[], $9::varchar[])
            AS u(external_id, name, code, parent_external_id, cost_center, h)
-       ON CONFLICT (source_connection_id, external_id) DO UPDATE SET name = EXCLUDED.name, code = EXCLUDED.code,
-         parent_external_id = EXCLUDED.parent_external_id, cost_center = EXCLUDED.cost_center, status = 'active',
+       ON CONFLICT (source_connection_id, external_id) DO UPDATE SET
+         ${keepOverridden('departments', DEPARTMENT_OVERRIDE_COLUMNS)},
+         parent_external_id = EXCLUDED.parent_external_id, status = 'active',
+         ${shadowSourceValues('departments', DEPARTMENT_OVERRIDE_COLUMNS)},
          source_hash = EXCLUDED.source_hash, last_seen_at = EXCLUDED.last_seen_at, updated_at = now(),
          version = departments.version + 1
        RETURNING id, external_id`,
@@ -65,26 +77,34 @@ export async function upsertDepartmentsPage(
       ],
     )) as { id: string; external_id: string }[];
     const ids = new Map(rows.map((r) => [r.external_id, r.id]));
-    for (const c of changed)
-      events.push(departmentEvent(c, byExternal.get(c.externalId), ids.get(c.externalId) ?? null, 'ok'));
+    for (const c of changed) {
+      const event = departmentEvent(c, byExternal.get(c.externalId), ids.get(c.externalId) ?? null, 'ok');
+      if (visible(c, event)) events.push(event);
+    }
   } else {
-    for (const c of changed)
-      events.push(
-        departmentEvent(
-          c,
-          byExternal.get(c.externalId),
-          byExternal.get(c.externalId)?.id ?? null,
-          input.dryRun ? 'planned' : 'ok',
-        ),
+    for (const c of changed) {
+      const event = departmentEvent(
+        c,
+        byExternal.get(c.externalId),
+        byExternal.get(c.externalId)?.id ?? null,
+        input.dryRun ? 'planned' : 'ok',
       );
+      if (visible(c, event)) events.push(event);
+    }
   }
-  return { read: items.length, unchanged: items.length - changed.length, events };
+  return { read: items.length, unchanged: items.length - events.length, events };
 }
 
 function departmentEvent(
   item: { externalId: string; columns: ReturnType<typeof departmentColumns> },
   before:
-    | { name: string; code: string | null; parent_external_id: string | null; cost_center: string | null }
+    | {
+        name: string;
+        code: string | null;
+        parent_external_id: string | null;
+        cost_center: string | null;
+        overrides: Record<string, unknown>;
+      }
     | undefined,
   id: string | null,
   status: 'ok' | 'planned',
@@ -96,12 +116,14 @@ function departmentEvent(
     ['parentExternalId', before?.parent_external_id ?? null, item.columns.parentExternalId],
     ['costCenter', before?.cost_center ?? null, item.columns.costCenter],
   ];
-  for (const [key, from, to] of pairs) if (from !== to) diff[key] = { from, to };
+  // An overridden field keeps the directory's value: the source's differing one is no change.
+  for (const [key, from, to] of pairs)
+    if (from !== to && !(before && key in before.overrides)) diff[key] = { from, to };
   return {
     objectType: 'department',
     objectId: id,
     externalId: item.externalId,
-    label: item.columns.name,
+    label: before && 'name' in before.overrides ? before.name : item.columns.name,
     action: before ? (diff.parentExternalId ? 'move' : 'update') : 'create',
     status,
     diff,
@@ -123,7 +145,7 @@ export async function linkSourceReferences(ds: DataSource, connectionId: string)
   await ds.query(
     `UPDATE people x SET manager_id = m.id, updated_at = now() FROM people m
       WHERE x.source_connection_id = $1 AND m.source_connection_id = $1 AND m.external_id = x.manager_external_id
-        AND x.manager_id IS DISTINCT FROM m.id`,
+        AND x.manager_id IS DISTINCT FROM m.id AND NOT (x.overrides ? '${MANAGER_OVERRIDE}')`,
     [connectionId],
   );
 }

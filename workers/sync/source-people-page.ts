@@ -3,6 +3,13 @@ import type { SourcePerson } from '../../connectors/kit/contract.js';
 import { Person } from '../../core/entities/index.js';
 import { loadAccessContext, loadPersonViews } from '../access/access-context.js';
 import { fieldDiff } from '../access/field-diff.js';
+import {
+  MANAGER_OVERRIDE,
+  PERSON_OVERRIDE_COLUMNS,
+  keepOverridden,
+  personSnapshotKey,
+  shadowSourceValues,
+} from '../access/override-columns.js';
 import { applyRoleRules } from '../access/role-rules.js';
 import { personColumns, personHash, type PersonColumns } from './source-records.js';
 import type { NewSyncEvent } from './run-records.js';
@@ -13,6 +20,8 @@ interface ExistingRow {
   source_hash: string | null;
   status: string;
   snapshot: PersonColumns | null;
+  /** The admin's overrides: those fields keep the directory's value whatever the source says. */
+  overrides: Record<string, unknown>;
 }
 
 export interface PeoplePageResult {
@@ -59,13 +68,25 @@ export async function upsertPeoplePage(
     columns: PersonColumns;
     hash: string;
     before: ExistingRow | undefined;
+    /** What the directory shows after the write: the source's record under the admin's overrides. */
+    effective: PersonColumns;
+    /** Only overridden fields changed at the source: the row is written (hash, shadows), the person is not. */
+    shadowOnly: boolean;
   }[] = [];
   for (const [externalId, source] of byExternal) {
     const columns = personColumns(source);
     const hash = personHash(columns);
     const before = existing.get(externalId);
-    if (before && before.source_hash === hash) unchangedIds.push(before.id);
-    else toWrite.push({ externalId, columns, hash, before });
+    if (before && before.source_hash === hash) {
+      unchangedIds.push(before.id);
+      continue;
+    }
+    const effective = underOverrides(columns, before);
+    const shadowOnly =
+      !!before?.snapshot &&
+      Object.keys(before.overrides).length > 0 &&
+      Object.keys(personDiff(before, effective)).length === 0;
+    toWrite.push({ externalId, columns, hash, before, effective, shadowOnly });
   }
   // Seen-marks are bookkeeping, not data: a dry run sets them too, so its leaver count is real.
   const seenIds = input.dryRun
@@ -80,10 +101,16 @@ export async function upsertPeoplePage(
   const written = input.dryRun
     ? new Map<string, string>()
     : await writePeople(ds, tenantId, connectionId, toWrite, departmentIds, input.seenAt, events);
+  let shadowOnly = 0;
   for (const item of toWrite) {
     const id = written.get(item.externalId) ?? item.before?.id ?? null;
     if (!input.dryRun && !id) continue; // quarantined by writePeople
-    const becameLeaver = item.columns.status === 'leaver' && item.before?.status !== 'leaver';
+    if (item.shadowOnly) {
+      // HR changed only fields an admin overrides: the directory (and so every target) stays as it is.
+      shadowOnly += 1;
+      continue;
+    }
+    const becameLeaver = item.effective.status === 'leaver' && item.before?.status !== 'leaver';
     if (becameLeaver && id) leaverIds.push(id);
     if (id) changedIds.push(id);
     events.push({
@@ -93,16 +120,14 @@ export async function upsertPeoplePage(
       label: item.columns.displayName,
       action: !item.before ? 'create' : becameLeaver ? 'leaver' : 'update',
       status: input.dryRun ? 'planned' : 'ok',
-      diff: fieldDiff(
-        (item.before?.snapshot ?? {}) as unknown as Record<string, unknown>,
-        item.columns as unknown as Record<string, unknown>,
-      ),
+      diff: personDiff(item.before, item.effective),
     });
   }
 
   if (input.removedExternalIds.length > 0) {
     const gone = (await ds.query(
-      `SELECT id, external_id, display_name FROM people WHERE source_connection_id = $1 AND external_id = ANY($2) AND status <> 'leaver'`,
+      `SELECT id, external_id, display_name FROM people WHERE source_connection_id = $1 AND external_id = ANY($2)
+          AND status <> 'leaver' AND NOT (overrides ? 'status')`,
       [connectionId, input.removedExternalIds],
     )) as { id: string; external_id: string; display_name: string }[];
     if (!input.dryRun && gone.length > 0) {
@@ -127,7 +152,32 @@ export async function upsertPeoplePage(
   }
 
   if (!input.dryRun && changedIds.length > 0) await recomputeRoles(ds, tenantId, changedIds);
-  return { read: byExternal.size, unchanged: unchangedIds.length, events, leaverIds, changedIds };
+  return {
+    read: byExternal.size,
+    unchanged: unchangedIds.length + shadowOnly,
+    events,
+    leaverIds,
+    changedIds,
+  };
+}
+
+/** The source's record as the directory will hold it: overridden fields keep what the directory has. */
+function underOverrides(columns: PersonColumns, before: ExistingRow | undefined): PersonColumns {
+  if (!before?.snapshot) return columns;
+  const effective: Record<string, unknown> = { ...columns };
+  const snapshot = before.snapshot as unknown as Record<string, unknown>;
+  for (const key of Object.keys(before.overrides)) {
+    const field = personSnapshotKey(key);
+    if (field in effective) effective[field] = snapshot[field];
+  }
+  return effective as unknown as PersonColumns;
+}
+
+function personDiff(before: ExistingRow | undefined, effective: PersonColumns) {
+  return fieldDiff(
+    (before?.snapshot ?? {}) as unknown as Record<string, unknown>,
+    effective as unknown as Record<string, unknown>,
+  );
 }
 
 async function loadExisting(
@@ -136,7 +186,7 @@ async function loadExisting(
   externalIds: string[],
 ): Promise<Map<string, ExistingRow>> {
   const rows = (await ds.query(
-    `SELECT id, external_id, source_hash, status,
+    `SELECT id, external_id, source_hash, status, overrides,
             jsonb_build_object('employeeNumber', employee_number, 'givenName', given_name, 'familyName', family_name,
               'displayName', display_name, 'email', email, 'phone', phone, 'managerExternalId', manager_external_id,
               'jobTitle', job_title, 'rank', rank, 'grade', grade, 'costCenter', cost_center, 'division', division,
@@ -181,6 +231,7 @@ async function adoptUnsourced(
       source_hash: null,
       status: row.status,
       snapshot: null,
+      overrides: {},
     });
 }
 
@@ -207,13 +258,12 @@ const PERSON_SQL = `
     $16::varchar[], $17::varchar[], $18::varchar[], $19::varchar[], $20::date[], $21::date[], $22::jsonb[],
     $23::varchar[]) AS u
   ON CONFLICT (source_connection_id, external_id) DO UPDATE SET
-    employee_number = EXCLUDED.employee_number, given_name = EXCLUDED.given_name, family_name = EXCLUDED.family_name,
-    display_name = EXCLUDED.display_name, email = EXCLUDED.email, phone = EXCLUDED.phone,
-    department_id = EXCLUDED.department_id, manager_external_id = EXCLUDED.manager_external_id,
-    manager_id = CASE WHEN people.manager_external_id IS DISTINCT FROM EXCLUDED.manager_external_id THEN NULL ELSE people.manager_id END,
-    job_title = EXCLUDED.job_title, rank = EXCLUDED.rank, grade = EXCLUDED.grade, cost_center = EXCLUDED.cost_center,
-    division = EXCLUDED.division, location = EXCLUDED.location, status = EXCLUDED.status,
-    hire_date = EXCLUDED.hire_date, termination_date = EXCLUDED.termination_date, attributes = EXCLUDED.attributes,
+    ${keepOverridden('people', PERSON_OVERRIDE_COLUMNS)},
+    manager_external_id = EXCLUDED.manager_external_id,
+    manager_id = CASE WHEN people.overrides ? '${MANAGER_OVERRIDE}' THEN people.manager_id
+      WHEN people.manager_external_id IS DISTINCT FROM EXCLUDED.manager_external_id THEN NULL ELSE people.manager_id END,
+    attributes = EXCLUDED.attributes,
+    ${shadowSourceValues('people', PERSON_OVERRIDE_COLUMNS)},
     source_hash = EXCLUDED.source_hash, last_seen_at = EXCLUDED.last_seen_at, updated_at = now(),
     version = people.version + 1
   RETURNING id, external_id`;

@@ -74,6 +74,11 @@ export interface ResourceSpec<E extends ScopedRecord, O, C = never, U = never> {
     body: z.ZodType<U>;
     apply(entity: E, body: U, ctx: ResourceContext): Promise<void> | void;
     afterSave?(entity: E, before: E, ctx: ResourceContext): Promise<void>;
+    /**
+     * After the transaction committed (so a workflow it starts reads the change): best effort, it must not throw —
+     * the change is saved and the response says so.
+     */
+    afterCommit?(entity: E, ctx: Omit<ResourceContext, 'manager'>): Promise<void>;
   };
   remove?: {
     permission: Permission;
@@ -225,8 +230,9 @@ export function resourceRoutes<E extends ScopedRecord, O, C, U>(spec: ResourceSp
         body: update.body,
         ifMatch: true,
         responses: { 200: { description: 'Updated', schema: spec.output, etag: true } },
-        handle: async (ctx) =>
-          ctx.deps.dataSource.transaction(async (manager) => {
+        handle: async (ctx) => {
+          let saved: E | undefined;
+          const response = await ctx.deps.dataSource.transaction(async (manager) => {
             const resourceCtx = context(ctx, manager);
             const entity = await findVisible(
               manager,
@@ -257,8 +263,20 @@ export function resourceRoutes<E extends ScopedRecord, O, C, U>(spec: ResourceSp
               ip: ctx.ip,
               userAgent: ctx.req.header('user-agent') ?? null,
             });
+            saved = fresh;
             return { status: 200, body: after, headers: { ETag: etagOf(fresh.version ?? 0) } };
-          }),
+          });
+          if (saved && update.afterCommit) {
+            await update.afterCommit(saved, {
+              principal: ctx.principal,
+              req: ctx.req,
+              ip: ctx.ip,
+              deps: ctx.deps,
+              revealOnce: {},
+            });
+          }
+          return response;
+        },
       }),
     );
   }

@@ -99,11 +99,22 @@ export const departmentRoutes = resourceRoutes({
         }
       }
       const target = department as unknown as Record<string, unknown>;
+      const shadows: Record<string, unknown> = { ...(department.sourceValues ?? {}) };
+      for (const field of cleared) {
+        if (!(field in (department.overrides ?? {})) || field in set) continue;
+        // The source's value comes back now, not at the source's next change of this department.
+        if (field in shadows) target[field] = shadows[field];
+        Reflect.deleteProperty(shadows, field);
+      }
       for (const [field, value] of Object.entries(set)) {
+        // The source's value (on the column until now) is kept to put back when the override is cleared.
+        if (department.sourceConnectionId && !(field in (department.overrides ?? {})))
+          shadows[field] = target[field] ?? null;
         overrides[field] = value;
         target[field] = value;
       }
       department.overrides = overrides;
+      department.sourceValues = shadows;
       if ((body.clear ?? []).length > 0) department.sourceHash = null;
     },
   },

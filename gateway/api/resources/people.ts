@@ -1,5 +1,10 @@
 import { z } from 'zod';
+import type { EntityManager } from 'typeorm';
 import { Department, Person } from '../../../core/entities/index.js';
+import { loadAccessContext, loadPersonViews } from '../../../workers/access/access-context.js';
+import { MANAGER_OVERRIDE } from '../../../workers/access/override-columns.js';
+import { applyRoleRules } from '../../../workers/access/role-rules.js';
+import { provisionPersonNow } from '../../../workers/client.js';
 import type { ResourceContext } from '../http/crud.js';
 import { resourceRoutes } from '../http/crud.js';
 import { validationProblem } from '../http/problem.js';
@@ -126,13 +131,63 @@ async function applyPersonPatch(person: Person, body: z.infer<typeof PersonPatch
     }
   }
   const target = person as unknown as Record<string, unknown>;
+  const shadows: Record<string, unknown> = { ...(person.sourceValues ?? {}) };
+  for (const field of cleared) {
+    if (!(field in (person.overrides ?? {})) || field in set) continue;
+    // The source's value comes back now, not at the source's next change of this person.
+    if (field === MANAGER_OVERRIDE) target[field] = await sourceManagerId(ctx.manager, person);
+    else if (field in shadows) target[field] = shadows[field];
+    Reflect.deleteProperty(shadows, field);
+  }
   for (const [field, value] of Object.entries(set)) {
+    // The value the source gave (on the column until now) is kept to put back when the override is cleared.
+    if (person.sourceConnectionId && !(field in (person.overrides ?? {})) && field !== MANAGER_OVERRIDE)
+      shadows[field] = target[field] ?? null;
     overrides[field] = value;
     target[field] = value;
   }
   person.overrides = overrides;
-  // A cleared override is undone by the next source read: forget the source hash so the sync rewrites the record.
+  person.sourceValues = shadows;
+  // A cleared override is also redone by the next source read: forget the source hash so the sync rewrites it.
   if ((body.clear ?? []).length > 0) person.sourceHash = null;
+}
+
+/** The manager the source names (by external id), for a cleared manager override. */
+async function sourceManagerId(manager: EntityManager, person: Person): Promise<string | null> {
+  if (!person.sourceConnectionId || !person.managerExternalId) return null;
+  const found = await manager.getRepository(Person).findOne({
+    where: { sourceConnectionId: person.sourceConnectionId, externalId: person.managerExternalId },
+    select: { id: true },
+  });
+  return found?.id ?? null;
+}
+
+/** An override can change what the role rules say (a department, a title): the rule-given roles follow at once. */
+async function recomputePersonRoles(person: Person, ctx: ResourceContext): Promise<void> {
+  const access = await loadAccessContext(ctx.manager, person.tenantId);
+  if (access.rules.length === 0) {
+    await ctx.manager.query(`DELETE FROM role_assignments WHERE source = 'rule' AND person_id = $1`, [
+      person.id,
+    ]);
+    return;
+  }
+  await applyRoleRules(ctx.manager, access, await loadPersonViews(ctx.manager, access, [person]));
+}
+
+/**
+ * After the override is saved: the person's accounts follow it (a moved department, a new title) in seconds, as
+ * after an HR change. A failed start is logged, not returned: the override stands and the next run converges.
+ */
+async function provisionAfterOverride(person: Person, ctx: Omit<ResourceContext, 'manager'>): Promise<void> {
+  if (person.status === 'pending') return;
+  try {
+    await provisionPersonNow(ctx.deps.temporal.client, ctx.deps.temporal.taskQueue, person.id, {
+      trigger: 'person_change',
+      requestedBy: ctx.principal.actor.label.slice(0, 200),
+    });
+  } catch (error) {
+    ctx.deps.log.warn({ err: error, personId: person.id }, 'could not start provisioning after an override');
+  }
 }
 
 /** People: the directory HR (or a SCIM client) feeds. Read, plus manual overrides that win over the source. */
@@ -186,5 +241,7 @@ export const peopleRoutes = resourceRoutes({
     permission: 'directory.write',
     body: PersonPatch,
     apply: applyPersonPatch,
+    afterSave: (person, _before, ctx) => recomputePersonRoles(person, ctx),
+    afterCommit: provisionAfterOverride,
   },
 });
