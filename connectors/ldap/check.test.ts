@@ -26,7 +26,7 @@ describe('check() and failures against slapd', () => {
     const connector = openConnector(ldap);
     const report = await connector.check();
     expect(report.message).toBe(
-      `bound to LDAP at ${ldap.url} as ${ldap.adminDn}; dc=example,dc=org, ${ldap.usersDn} and ${ldap.groupsDn} are readable`,
+      `bound to LDAP at ${ldap.url} as ${ldap.adminDn}; dc=example,dc=org, ${ldap.usersDn} and ${ldap.groupsDn} are readable; incremental reads do not see people deleted in the directory (no accesslogDn): the scheduled full read finds them`,
     );
     expect(report.details).toMatchObject({
       pagedResults: true,

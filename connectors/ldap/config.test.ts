@@ -49,7 +49,29 @@ describe('ldap config', () => {
     });
   });
 
+  it('reads AD deletions from CN=Deleted Objects of the domain the base DN lies in; OpenLDAP from accesslogDn only', () => {
+    const ad = (extra: Record<string, unknown>) =>
+      resolveSettings(ldapConfigSchema.parse({ ...base, flavour: 'ad', ...extra })).deletions;
+    expect(ad({ baseDn: 'OU=Corp,DC=example,DC=com', bindDn: 'CN=svc,DC=example,DC=com' })).toEqual({
+      kind: 'deletedObjects',
+      dn: 'cn=Deleted Objects,DC=example,DC=com',
+    });
+    expect(ad({ deletedObjectsDn: 'CN=Deleted Objects,DC=other' })).toEqual({
+      kind: 'deletedObjects',
+      dn: 'CN=Deleted Objects,DC=other',
+    });
+    expect(resolveSettings(ldapConfigSchema.parse(base)).deletions).toBeNull();
+    expect(
+      resolveSettings(ldapConfigSchema.parse({ ...base, accesslogDn: 'cn=accesslog' })).deletions,
+    ).toEqual({
+      kind: 'accesslog',
+      dn: 'cn=accesslog',
+    });
+  });
+
   it.each([
+    [{ accesslogDn: 'cn=accesslog', flavour: 'ad' }, 'accesslogDn'],
+    [{ deletedObjectsDn: 'cn=Deleted Objects,dc=corp' }, 'deletedObjectsDn'],
     [{ url: 'http://dc1' }, 'url'],
     [{ url: 'ldaps://dc1', startTls: true }, 'startTls'],
     [{ baseDn: 'not a dn' }, 'baseDn'],

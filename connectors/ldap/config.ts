@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { secret } from '../kit/config-schema.js';
-import { childDn, isBelow, parseDn, sameDn } from './protocol/dn.js';
+import { childDn, formatDn, isBelow, parseDn, sameDn } from './protocol/dn.js';
 import { assertAttributeName, assertFilter } from './protocol/filter.js';
 
 export type LdapFlavour = 'openldap' | 'ad';
@@ -113,6 +113,20 @@ export const ldapConfigSchema = z
     attributes: attributeMapSchema.optional().describe('Overrides of the flavour default attribute names'),
     pageSize: z.number().int().min(1).max(5000).default(500),
     timeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
+    accesslogDn: z
+      .string()
+      .refine((value) => isDn(value), { message: 'accesslogDn must be a DN, e.g. cn=accesslog' })
+      .optional()
+      .describe(
+        'openldap: suffix of a slapo-accesslog database logging deletes, readable by bindDn; incremental reads then report deleted people',
+      ),
+    deletedObjectsDn: z
+      .string()
+      .refine((value) => isDn(value), { message: 'deletedObjectsDn must be a DN' })
+      .optional()
+      .describe(
+        'ad: the Deleted Objects container incremental reads look for deleted people in (default CN=Deleted Objects,<the DC= part of baseDn>)',
+      ),
     incrementalOverlapSeconds: z
       .number()
       .int()
@@ -140,6 +154,21 @@ export const ldapConfigSchema = z
         code: 'custom',
         path: ['disabledOu'],
         message: 'disabledOu must lie below usersOu, so that disabled accounts are still listed',
+      });
+    }
+    if (config.flavour === 'ad' && config.accesslogDn) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['accesslogDn'],
+        message:
+          'accesslogDn is for OpenLDAP; Active Directory reports deletions through its Deleted Objects',
+      });
+    }
+    if (config.flavour === 'openldap' && config.deletedObjectsDn) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['deletedObjectsDn'],
+        message: 'deletedObjectsDn is for Active Directory; OpenLDAP reports deletions through accesslogDn',
       });
     }
     if (config.flavour === 'openldap' && strategy === 'userAccountControl') {
@@ -201,6 +230,11 @@ export interface LdapSettings {
   uuidAttribute: string;
   /** AD objectGUID is 16 raw bytes; entryUUID and most others are strings. */
   uuidIsBinary: boolean;
+  /**
+   * Where an incremental read finds people deleted since the watermark: AD's Deleted Objects container, an
+   * OpenLDAP access log, or nowhere (only a full read notices them).
+   */
+  deletions: { kind: 'deletedObjects' | 'accesslog'; dn: string } | null;
   /** Attribute the server keeps the last change time in (filterable with >=). */
   changedAttribute: string;
   attributes: AttributeMap;
@@ -230,6 +264,20 @@ function absolute(dnValue: string, baseDn: string, relativeTo: string = baseDn):
   return sameDn(dnValue, baseDn) || isBelow(dnValue, baseDn) ? dnValue : childDn(dnValue, relativeTo);
 }
 
+/** AD user objects, computers (which derive from user) left out. */
+export const AD_USER_CLASS_FILTER = '(&(objectClass=user)(!(objectClass=computer)))';
+
+/**
+ * The domain naming context a DN lies in (its trailing DC= RDNs), where AD keeps CN=Deleted Objects; the DN
+ * itself when it has none.
+ */
+function domainDn(dnValue: string): string {
+  const rdns = parseDn(dnValue);
+  let first = rdns.length;
+  while (first > 0 && rdns[first - 1]?.every((ava) => ava.type.toLowerCase() === 'dc')) first--;
+  return first < rdns.length ? formatDn(rdns.slice(first)) : dnValue;
+}
+
 function isDn(value: string): boolean {
   try {
     parseDn(value);
@@ -255,13 +303,22 @@ export function resolveSettings(config: LdapConfig): LdapSettings {
     disableStrategy: config.disableStrategy ?? (ad ? 'userAccountControl' : 'ppolicy'),
     uuidAttribute,
     uuidIsBinary: uuidAttribute.toLowerCase() === 'objectguid',
+    deletions: ad
+      ? {
+          kind: 'deletedObjects',
+          dn: config.deletedObjectsDn ?? childDn('cn=Deleted Objects', domainDn(config.baseDn)),
+        }
+      : config.accesslogDn
+        ? { kind: 'accesslog', dn: config.accesslogDn }
+        : null,
     changedAttribute: ad ? 'whenChanged' : 'modifyTimestamp',
     attributes: mergeAttributeMap(ATTRIBUTE_DEFAULTS[flavour], config.attributes),
     userObjectClasses: ad
       ? ['top', 'person', 'organizationalPerson', 'user']
       : ['top', 'person', 'organizationalPerson', 'inetOrgPerson'],
-    // AD computers are users too (objectClass computer derives from user): leave them out.
-    userClassFilter: ad ? '(&(objectClass=user)(!(objectClass=computer)))' : '(objectClass=inetOrgPerson)',
+    // AD computers are users too (objectClass computer derives from user): leave them out. A domain controller
+    // never shows tombstones to searches without Show Deleted; the emulation does (slapd/ad-schema.ts).
+    userClassFilter: ad ? `(&${AD_USER_CLASS_FILTER}(!(isDeleted=TRUE)))` : '(objectClass=inetOrgPerson)',
     groupObjectClasses: ad ? ['top', 'group'] : ['top', 'groupOfNames'],
     groupClassFilter: ad ? '(objectClass=group)' : '(objectClass=groupOfNames)',
     emptyGroupMember: ad ? null : '',

@@ -45,6 +45,8 @@ export const ldapConnector = defineConnector({
     return {
       check: () => check(dir),
       readPeople: (request) => readPeople(dir, request),
+      // AD tombstones or an OpenLDAP access log; without either, leavers deleted in the directory wait for a full read.
+      incrementalReadsReportDeletions: dir.settings.deletions !== null,
       readDepartments: (request) => readDepartments(dir, request),
       listAccounts: (request) => listAccounts(dir, request),
       findAccount: (input) => findAccount(dir, input),

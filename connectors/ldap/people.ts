@@ -1,6 +1,7 @@
 import type { Page, ReadRequest, SourcePerson } from '../kit/contract.js';
 import { exposedAttributes, isActive } from './account-entry.js';
 import { userFilter } from './accounts.js';
+import { deletedSince } from './deletions.js';
 import type { Directory } from './directory.js';
 import type { LdapEntry } from './entry.js';
 import { isBelow, parentDn, sameDn } from './protocol/dn.js';
@@ -28,7 +29,8 @@ function consumed(dir: Directory): Set<string> {
 
 /**
  * People as the directory holds them (the directory as an HR-like source): paged under usersOu; incremental by
- * the server's change time. The external id is the entry's entryUUID / objectGUID, so renames and moves keep
+ * the server's change time, with the people deleted since from AD's Deleted Objects or OpenLDAP's access log when
+ * configured (deletions.ts). The external id is the entry's entryUUID / objectGUID, so renames and moves keep
  * identity; manager DNs and department OUs are turned into those ids too.
  */
 export async function readPeople(dir: Directory, request: ReadRequest): Promise<Page<SourcePerson>> {
@@ -83,9 +85,12 @@ export async function readPeople(dir: Directory, request: ReadRequest): Promise<
       attributes,
     };
   });
+  // Deletions since the watermark travel with the first page of an incremental read (see deletions.ts).
+  const removed = since && request.cursor === null ? await deletedSince(dir, since) : [];
   return {
     items,
     nextCursor: page.nextCursor,
     ...(watermark === undefined ? {} : { watermark }),
+    ...(removed.length > 0 ? { removedExternalIds: removed } : {}),
   };
 }

@@ -6,7 +6,7 @@ import { directorySeed, type DirectorySeedCounts } from './simulator/directory-s
 import { startFaultProxy } from './simulator/fault-proxy.js';
 import { directoryLayout } from './slapd/base-entries.js';
 import { launchSlapd, type RunningSlapd } from './slapd/launch-slapd.js';
-import { sshaHash, type DirectoryFlavour } from './slapd/slapd-config.js';
+import { ACCESSLOG_SUFFIX, sshaHash, type DirectoryFlavour } from './slapd/slapd-config.js';
 
 export interface LdapSimulatorOptions {
   /** People to generate (100,000 and more load with slapadd before the server starts). */
@@ -96,6 +96,8 @@ export async function startLdapSimulator(options: LdapSimulatorOptions): Promise
     pageSize: 500,
     timeoutMs: 30_000,
     incrementalOverlapSeconds: 120,
+    // The simulator's slapd logs deletes (slapd-config.ts): incremental reads see people deleted in it.
+    ...(flavour === 'openldap' ? { accesslogDn: ACCESSLOG_SUFFIX } : {}),
   };
   return {
     url,

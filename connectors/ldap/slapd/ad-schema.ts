@@ -16,12 +16,19 @@
  * - AD's attribute syntaxes (e.g. Object(DS-DN), Large Integer) are mapped to the nearest standard syntax, and
  *   system-only attributes are user-modifiable (slapd refuses NO-USER-MODIFICATION in user schema).
  * - No SAM rules: sAMAccountName length (20) and character rules are enforced by the connector, not the server.
+ * - Deletion: a domain controller turns a deleted object into a tombstone (isDeleted TRUE, lastKnownParent, most
+ *   attributes and all links stripped, renamed `CN=<name>\0ADEL:<objectGUID>` into CN=Deleted Objects) and shows
+ *   it only to searches with the Show Deleted control (1.2.840.113556.1.4.417). slapd deletes for real and knows
+ *   no such control (sent non-critical, it is ignored); `tombstone()` in ad-tombstone.ts does what the DC does,
+ *   and tombstones stay visible to every search, so account filters exclude `isDeleted=TRUE` (as AD needs not).
  */
 
 const DIRECTORY_STRING = '1.3.6.1.4.1.1466.115.121.1.15';
 const INTEGER = '1.3.6.1.4.1.1466.115.121.1.27';
 const OCTET_STRING = '1.3.6.1.4.1.1466.115.121.1.40';
 const GENERALIZED_TIME = '1.3.6.1.4.1.1466.115.121.1.24';
+const BOOLEAN = '1.3.6.1.4.1.1466.115.121.1.7';
+const DN = '1.3.6.1.4.1.1466.115.121.1.12';
 
 const string = (oid: string, name: string, single = true): string =>
   `( ${oid} NAME '${name}' EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX ${DIRECTORY_STRING}${single ? ' SINGLE-VALUE' : ''} )`;
@@ -47,6 +54,8 @@ const ATTRIBUTES = [
   integer('1.2.840.113556.1.4.159', 'accountExpires'),
   time('1.2.840.113556.1.2.3', 'whenChanged'),
   time('1.2.840.113556.1.2.2', 'whenCreated'),
+  `( 1.2.840.113556.1.2.48 NAME 'isDeleted' EQUALITY booleanMatch SYNTAX ${BOOLEAN} SINGLE-VALUE )`,
+  `( 1.2.840.113556.1.4.781 NAME 'lastKnownParent' EQUALITY distinguishedNameMatch SYNTAX ${DN} SINGLE-VALUE )`,
 ];
 
 const USER_MAY = [
@@ -75,6 +84,8 @@ const USER_MAY = [
   'whenCreated',
   'homePhone',
   'l',
+  'isDeleted',
+  'lastKnownParent',
 ];
 
 const GROUP_MAY = [
@@ -106,6 +117,8 @@ export function adEmulationSchemaLdif(): string {
     `olcObjectClasses: ( 1.2.840.113556.1.5.9 NAME 'user' SUP organizationalPerson STRUCTURAL MAY ( ${USER_MAY.join(' $ ')} ) )`,
     // computer derives from user in AD; it exists here so that "users, not computers" filters evaluate.
     `olcObjectClasses: ( 1.2.840.113556.1.3.30 NAME 'computer' SUP user STRUCTURAL MAY ( dNSHostName ) )`,
+    // The class of CN=Deleted Objects (and of CN=Users in a real domain).
+    `olcObjectClasses: ( 1.2.840.113556.1.3.23 NAME 'container' SUP top STRUCTURAL MUST cn MAY ( description $ isDeleted ) )`,
     `olcObjectClasses: ( 1.2.840.113556.1.5.8 NAME 'group' SUP top STRUCTURAL MUST ( cn $ groupType ) MAY ( ${GROUP_MAY.join(' $ ')} ) )`,
   ];
   return `${lines.join('\n')}\n`;

@@ -65,6 +65,13 @@ export function baseEntries(
       },
     },
   ];
+  if (flavour === 'ad') {
+    // Where a domain controller keeps tombstones (see ad-schema.ts); hidden from searches without Show Deleted.
+    entries.push({
+      dn: childDn('cn=Deleted Objects', layout.baseDn),
+      attributes: { objectClass: ['top', 'container'], cn: 'Deleted Objects', isDeleted: 'TRUE' },
+    });
+  }
   if (flavour === 'openldap') {
     entries.push(ou(childDn('ou=policies', layout.baseDn), 'policies'), {
       dn: layout.policyDn,

@@ -90,6 +90,7 @@ export async function launchSlapd(options: LaunchSlapdOptions = {}): Promise<Run
   const configDir = join(dataDir, 'config');
   mkdirSync(configDir);
   mkdirSync(join(dataDir, 'db'));
+  mkdirSync(join(dataDir, 'accesslog'));
   let server: SlapdProcess | undefined;
   try {
     const certificates = options.tls ? await makeTestCertificates(join(dataDir, 'tls')) : undefined;

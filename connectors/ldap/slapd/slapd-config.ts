@@ -28,15 +28,54 @@ export function sshaHash(password: string): string {
   return `{SSHA}${Buffer.concat([digest, salt]).toString('base64')}`;
 }
 
+/** The suffix of the openldap flavour's slapo-accesslog database. */
+export const ACCESSLOG_SUFFIX = 'cn=accesslog';
+
+/**
+ * openldap flavour: slapo-accesslog(5) writes every successful delete in the main database as an `auditDelete`
+ * entry (with `reqDN` and `reqEntryUUID`) below cn=accesslog, kept a week. It is what lets an incremental read
+ * see people deleted in the directory (`accesslogDn` in the connector config); bound users may read it, as a
+ * real deployment would grant the service account.
+ */
+function accesslogBlocks(input: SlapdConfigInput, mainDb: string, limits: string): string[] {
+  return [
+    [
+      'dn: olcDatabase={2}mdb,cn=config',
+      'objectClass: olcDatabaseConfig',
+      'objectClass: olcMdbConfig',
+      'olcDatabase: {2}mdb',
+      `olcDbDirectory: ${join(input.dataDir, 'accesslog')}`,
+      `olcSuffix: ${ACCESSLOG_SUFFIX}`,
+      'olcDbMaxSize: 1073741824',
+      'olcDbNoSync: TRUE',
+      `olcSizeLimit: ${limits}`,
+      'olcDbIndex: objectClass eq',
+      'olcDbIndex: reqStart eq',
+      'olcAccess: {0}to * by users read by * none',
+    ].join('\n'),
+    [
+      `dn: olcOverlay={3}accesslog,${mainDb}`,
+      'objectClass: olcOverlayConfig',
+      'objectClass: olcAccessLogConfig',
+      'olcOverlay: {3}accesslog',
+      `olcAccessLogDB: ${ACCESSLOG_SUFFIX}`,
+      'olcAccessLogOps: delete',
+      'olcAccessLogSuccess: TRUE',
+      // Purge entries older than 7 days, checking daily.
+      'olcAccessLogPurge: 07+00:00 01+00:00',
+    ].join('\n'),
+  ];
+}
+
 /**
  * The whole cn=config tree for one throwaway slapd, loaded with `slapadd -n0`: the mdb database for `baseDn`, the
  * standard schemas, memberof + refint (group membership kept consistent on delete and rename, as AD does), and
- * per flavour either ppolicy (openldap: `pwdAccountLockedTime` locks an account) or the AD emulation schema with
- * rwm aliases (ad). Anonymous users may only bind; any bound user may read; only the root DN writes.
+ * per flavour either ppolicy (openldap: `pwdAccountLockedTime` locks an account) and an access log of deletes, or
+ * the AD emulation schema with rwm aliases (ad). Anonymous users may only bind; any bound user may read; only the root DN writes.
  */
 export function slapdConfigLdif(input: SlapdConfigInput): string {
   const ad = input.flavour === 'ad';
-  const modules = ['back_mdb', 'memberof', 'refint', ad ? 'rwm' : 'ppolicy'];
+  const modules = ['back_mdb', 'memberof', 'refint', ...(ad ? ['rwm'] : ['ppolicy', 'accesslog'])];
   const schemas = ['core', 'cosine', 'nis', 'inetorgperson'].map(
     (name) => `include: file://${join(input.install.schemaDir, `${name}.ldif`)}`,
   );
@@ -135,6 +174,7 @@ export function slapdConfigLdif(input: SlapdConfigInput): string {
           'olcOverlay: {2}ppolicy',
           ldifLine('olcPPolicyDefault', input.policyDn).trimEnd(),
         ].join('\n'),
+    ...(ad ? [] : accesslogBlocks(input, db, limits)),
   ];
   return `${blocks.join('\n\n')}\n`;
 }
