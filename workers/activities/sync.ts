@@ -26,6 +26,7 @@ import {
   planGraceDeletes,
   type ThresholdVerdict,
 } from '../sync/target-apply.js';
+import { removeRetiredTargetDepartments } from '../sync/target-department-removal.js';
 import { syncTargetDepartments } from '../sync/target-departments.js';
 import { syncTargetGroups } from '../sync/target-groups.js';
 import { forgetVanishedAccounts, reconcileTargetPage } from '../sync/target-reconcile.js';
@@ -287,13 +288,19 @@ export function createSyncActivities(deps: SyncDeps) {
       await linkSourceReferences(ds, input.connectionId);
     }),
 
-    /** After a full read that returned departments: the ones it no longer returned are retired (never deleted). */
-    retireMissingDepartments: guard(async (input: RunRef & { startedAt: string }) => {
+    /**
+     * After a full read that returned departments: the ones it no longer returned are retired (never deleted from
+     * the directory: people and history still point at them); each target then deletes its copy once empty.
+     */
+    retireMissingDepartments: guard(async (input: RunRef & { startedAt: string; dryRun?: boolean }) => {
       const rows = (await ds.query(
-        `WITH gone AS (
-           UPDATE departments SET status = 'deleted', updated_at = now(), version = version + 1
-            WHERE source_connection_id = $1 AND status = 'active' AND (last_seen_at IS NULL OR last_seen_at < $2)
-           RETURNING id, external_id, name) SELECT * FROM gone`,
+        input.dryRun
+          ? `SELECT id, external_id, name FROM departments
+              WHERE source_connection_id = $1 AND status = 'active' AND (last_seen_at IS NULL OR last_seen_at < $2)`
+          : `WITH gone AS (
+               UPDATE departments SET status = 'deleted', updated_at = now(), version = version + 1
+                WHERE source_connection_id = $1 AND status = 'active' AND (last_seen_at IS NULL OR last_seen_at < $2)
+               RETURNING id, external_id, name) SELECT * FROM gone`,
         [input.connectionId, input.startedAt],
       )) as { id: string; external_id: string; name: string }[];
       await insertEvents(
@@ -305,7 +312,7 @@ export function createSyncActivities(deps: SyncDeps) {
           externalId: r.external_id,
           label: r.name,
           action: 'delete' as const,
-          status: 'ok' as const,
+          status: input.dryRun ? ('planned' as const) : ('ok' as const),
           diff: { status: { from: 'active', to: 'deleted' } },
         })),
       );
@@ -374,6 +381,20 @@ export function createSyncActivities(deps: SyncDeps) {
       });
       await insertEvents(ds, await runOf(input.runId), events);
       return { changed: events.length };
+    }),
+
+    /** After the accounts moved out: departments the directory no longer has leave the target, when empty. */
+    removeRetiredTargetDepartments: guard(async (input: RunRef & { dryRun: boolean }) => {
+      const { connection, connector } = await open(input.connectionId);
+      const events = await removeRetiredTargetDepartments(ds, {
+        connection,
+        connector,
+        dryRun: input.dryRun,
+        retry: retry(),
+        heartbeat: activityHooks().heartbeat,
+      });
+      await insertEvents(ds, await runOf(input.runId), events);
+      return { removed: events.filter((e) => e.status === 'ok').length };
     }),
 
     provisionAccountsPage: guard(

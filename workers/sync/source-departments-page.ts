@@ -27,7 +27,7 @@ export async function upsertDepartmentsPage(
   });
   if (items.length === 0) return { read: 0, unchanged: 0, events: [] };
   const existing = (await ds.query(
-    `SELECT id, external_id, source_hash, name, code, parent_external_id, cost_center, overrides FROM departments
+    `SELECT id, external_id, source_hash, name, code, parent_external_id, cost_center, overrides, status FROM departments
       WHERE source_connection_id = $1 AND external_id = ANY($2)`,
     [input.connectionId, items.map((i) => i.externalId)],
   )) as {
@@ -39,9 +39,14 @@ export async function upsertDepartmentsPage(
     parent_external_id: string | null;
     cost_center: string | null;
     overrides: Record<string, unknown>;
+    status: string;
   }[];
   const byExternal = new Map(existing.map((e) => [e.external_id, e]));
-  const changed = items.filter((i) => byExternal.get(i.externalId)?.source_hash !== i.hash);
+  // A retired department HR lists again comes back, even when nothing else about it changed.
+  const changed = items.filter((i) => {
+    const before = byExternal.get(i.externalId);
+    return before?.source_hash !== i.hash || before.status !== 'active';
+  });
   // A change HR made only to fields an admin overrides is written (hash, shadowed values) but is no event.
   const visible = (c: (typeof changed)[number], event: NewSyncEvent): boolean =>
     !byExternal.get(c.externalId) || event.action !== 'update' || Object.keys(event.diff ?? {}).length > 0;
@@ -104,6 +109,7 @@ function departmentEvent(
         parent_external_id: string | null;
         cost_center: string | null;
         overrides: Record<string, unknown>;
+        status: string;
       }
     | undefined,
   id: string | null,
@@ -119,6 +125,7 @@ function departmentEvent(
   // An overridden field keeps the directory's value: the source's differing one is no change.
   for (const [key, from, to] of pairs)
     if (from !== to && !(before && key in before.overrides)) diff[key] = { from, to };
+  if (before && before.status !== 'active') diff.status = { from: before.status, to: 'active' };
   return {
     objectType: 'department',
     objectId: id,

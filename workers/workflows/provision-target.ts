@@ -4,6 +4,7 @@ import {
   continueAsNew,
   defineQuery,
   defineSignal,
+  patched,
   setHandler,
   uuid4,
   workflowInfo,
@@ -27,7 +28,8 @@ export const progressQuery = defineQuery<RunProgress>(QUERIES.progress);
 /**
  * Directory → one target: (full runs) list the target's accounts to adopt and repair drift, sync departments,
  * page through people creating / updating / moving accounts, plan disables and deletes, hold at the deletion
- * threshold for an admin's decision, apply, then rewrite the member lists of the groups that changed.
+ * threshold for an admin's decision, apply, rewrite the member lists of the groups that changed, then remove the
+ * departments the directory no longer has.
  */
 export async function provisionTargetWorkflow(input: ProvisionTargetInput): Promise<RunOutcome> {
   let decision: 'approve' | 'reject' | null = null;
@@ -150,6 +152,11 @@ export async function provisionTargetWorkflow(input: ProvisionTargetInput): Prom
       if (everything || run.affectedGroups.length > 0) {
         await pages.syncTargetGroups({ ...ref, onlyGroups: everything ? null : run.affectedGroups, dryRun });
       }
+    }
+    // Last, once the accounts have moved out: departments HR removed leave the target (children first).
+    if (run.capabilities.departments && !personIds && patched('remove-retired-target-departments')) {
+      phase = 'departments';
+      await pages.removeRetiredTargetDepartments({ ...ref, dryRun });
     }
     if (!dryRun && !personIds)
       await steps.commitTargetState({ connectionId: input.connectionId, startedAt: run.startedAt });

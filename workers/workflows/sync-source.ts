@@ -6,6 +6,7 @@ import {
   defineQuery,
   defineSignal,
   executeChild,
+  patched,
   setHandler,
   uuid4,
   workflowInfo,
@@ -124,8 +125,13 @@ export async function syncSourceWorkflow(input: SyncSourceInput): Promise<RunOut
       if (run.cursor && shouldContinueAsNew(pagesHere, input.pagesPerExecution)) await next();
     } while (run.cursor);
     if (!dryRun) await steps.linkSourceReferences({ connectionId: input.connectionId });
-    if (!dryRun && run.mode === 'full' && (run.departmentsRead ?? 0) > 0) {
-      await steps.retireMissingDepartments({ ...ref, startedAt: run.startedAt });
+    // A dry run lists the departments the read would retire (as planned events) and changes nothing.
+    if (
+      run.mode === 'full' &&
+      (run.departmentsRead ?? 0) > 0 &&
+      (!dryRun || patched('plan-retired-departments'))
+    ) {
+      await steps.retireMissingDepartments({ ...ref, startedAt: run.startedAt, dryRun });
     }
 
     if (run.mode === 'full') {
