@@ -1,7 +1,12 @@
 import type { AccountInput } from '../kit/contract.js';
 import { ConnectorError } from '../kit/errors.js';
 import { userSchema } from './api/user-schemas.js';
-import { departmentIdFor, isDerivedDepartmentId } from './department-id.js';
+import {
+  DEPARTMENT_ID_CANDIDATES,
+  departmentIdCandidate,
+  departmentIdFor,
+  isDerivedDepartmentId,
+} from './department-id.js';
 import {
   accountOf,
   departmentNameOf,
@@ -54,6 +59,23 @@ describe('department ids', () => {
     expect(id).toBeGreaterThanOrEqual(2 ** 30);
     expect(id).toBeLessThan(2 ** 31 - 1);
     expect(departmentIdFor('dept-43')).not.toBe(id);
+  });
+
+  it('gives each department a fixed sequence of distinct candidates, the first being the id earlier versions used', () => {
+    // The id 'dept-42' always had (SHA-256, first 4 bytes, into [2^30, 2^31 - 1)): existing departments keep theirs.
+    expect(departmentIdCandidate('dept-42', 0)).toBe(1680403508);
+    expect(departmentIdFor('dept-42')).toBe(1680403508);
+    const candidates = Array.from({ length: DEPARTMENT_ID_CANDIDATES }, (_, i) =>
+      departmentIdCandidate('dept-42', i),
+    );
+    expect(new Set(candidates).size).toBe(DEPARTMENT_ID_CANDIDATES);
+    expect(candidates.every(isDerivedDepartmentId)).toBe(true);
+    expect(candidates).toEqual(
+      Array.from({ length: DEPARTMENT_ID_CANDIDATES }, (_, i) => departmentIdCandidate('dept-42', i)),
+    );
+    // Two keys sharing a first choice still differ at the second.
+    expect(departmentIdFor('dept-157')).toBe(departmentIdFor('dept-24189'));
+    expect(departmentIdCandidate('dept-157', 1)).not.toBe(departmentIdCandidate('dept-24189', 1));
   });
 });
 
