@@ -3,7 +3,7 @@ import { jest } from '@jest/globals';
 import { useridFor } from '../../connectors/wecom/userid.js';
 import { createLogger } from '../../core/logger.js';
 import { startGateway, type RunningGateway } from '../../gateway/server.js';
-import { startConnectionSync, waitForRun } from '../../workers/client.js';
+import { dryRunConnection, startConnectionSync, waitForRun } from '../../workers/client.js';
 import { createTestDatabase, type TestDatabase } from '../harness/database.js';
 import {
   connectTestTemporal,
@@ -262,5 +262,51 @@ describe('manual overrides against HR', () => {
     });
     expect(cleared.status).toBe(200);
     expect(cleared.body.name).toBe(option.name);
+  });
+
+  it('a dry run of HR lists the roles each changed person would gain or lose, and assigns none', async () => {
+    const state = world.hr.sim.state;
+    const bName = state.lists.department.options.find((o) => String(o.id) === deptB.external_id)!.name;
+    const [joining] = (await db.dataSource.query(
+      `SELECT id, external_id FROM people WHERE status = 'active' AND department_id <> $1 AND overrides = '{}'
+        ORDER BY employee_number DESC LIMIT 1`,
+      [deptB.id],
+    )) as [{ id: string; external_id: string }];
+    const [leaving] = (await db.dataSource.query(
+      `SELECT id, external_id, (SELECT d.name FROM departments d WHERE d.id = $2) AS elsewhere FROM people
+        WHERE status = 'active' AND department_id = $1 AND overrides = '{}' ORDER BY employee_number LIMIT 1`,
+      [deptB.id, person.department_id],
+    )) as [{ id: string; external_id: string; elsewhere: string }];
+    state.update(Number(joining.external_id), { department: bName });
+    state.update(Number(leaving.external_id), { department: leaving.elsewhere });
+    const held = async (): Promise<string[]> =>
+      (
+        (await db.dataSource.query(
+          `SELECT person_id FROM role_assignments WHERE role_id = $1 AND person_id = ANY($2) ORDER BY person_id`,
+          [roleId, [joining.id, leaving.id]],
+        )) as { person_id: string }[]
+      ).map((r) => r.person_id);
+    expect(await held()).toEqual([leaving.id]);
+
+    const plan = await dryRunConnection(
+      temporal.client,
+      temporal.taskQueue,
+      { id: world.hr.connectionId, direction: 'source' },
+      { mode: 'incremental' },
+    );
+    const events = (await db.dataSource.query(
+      `SELECT object_id, status, diff FROM sync_events WHERE run_id = $1 AND object_type = 'person'`,
+      [plan.runId],
+    )) as { object_id: string; status: string; diff: Record<string, unknown> }[];
+    const byId = new Map(events.map((e) => [e.object_id, e]));
+    expect(byId.get(joining.id)).toMatchObject({
+      status: 'planned',
+      diff: { roles: { from: [], to: ['dept-b'] } },
+    });
+    expect(byId.get(leaving.id)).toMatchObject({
+      status: 'planned',
+      diff: { roles: { from: ['dept-b'], to: [] } },
+    });
+    expect(await held()).toEqual([leaving.id]);
   });
 });

@@ -12,6 +12,7 @@ import {
 } from '../access/override-columns.js';
 import { applyRoleRules } from '../access/role-rules.js';
 import { personColumns, personHash, type PersonColumns } from './source-records.js';
+import { plannedRoleChanges, type PlannedPerson } from './planned-roles.js';
 import type { NewSyncEvent } from './run-records.js';
 
 interface ExistingRow {
@@ -102,6 +103,7 @@ export async function upsertPeoplePage(
     ? new Map<string, string>()
     : await writePeople(ds, tenantId, connectionId, toWrite, departmentIds, input.seenAt, events);
   let shadowOnly = 0;
+  const planned: PlannedPerson[] = [];
   for (const item of toWrite) {
     const id = written.get(item.externalId) ?? item.before?.id ?? null;
     if (!input.dryRun && !id) continue; // quarantined by writePeople
@@ -111,6 +113,20 @@ export async function upsertPeoplePage(
       continue;
     }
     const becameLeaver = item.effective.status === 'leaver' && item.before?.status !== 'leaver';
+    if (input.dryRun) {
+      const keepsDepartment = !!item.before && 'departmentId' in item.before.overrides;
+      const departmentExternalId = item.effective.departmentExternalId;
+      planned.push({
+        key: item.externalId,
+        existingId: item.before?.id ?? null,
+        columns: item.effective,
+        ...(keepsDepartment
+          ? {}
+          : {
+              departmentId: departmentExternalId ? (departmentIds.get(departmentExternalId) ?? null) : null,
+            }),
+      });
+    }
     if (becameLeaver && id) leaverIds.push(id);
     if (id) changedIds.push(id);
     events.push({
@@ -137,6 +153,7 @@ export async function upsertPeoplePage(
       );
     }
     for (const g of gone) {
+      if (input.dryRun) planned.push({ key: g.external_id, existingId: g.id, columns: { status: 'leaver' } });
       leaverIds.push(g.id);
       changedIds.push(g.id);
       events.push({
@@ -152,6 +169,14 @@ export async function upsertPeoplePage(
   }
 
   if (!input.dryRun && changedIds.length > 0) await recomputeRoles(ds, tenantId, changedIds);
+  if (input.dryRun && planned.length > 0) {
+    // The plan says what the role rules would make of each change (role_assignments stay as they are).
+    const roles = await plannedRoleChanges(ds, tenantId, planned);
+    for (const event of events) {
+      const change = event.externalId ? roles.get(event.externalId) : undefined;
+      if (change && event.objectType === 'person') event.diff = { ...(event.diff ?? {}), roles: change };
+    }
+  }
   return {
     read: byExternal.size,
     unchanged: unchangedIds.length + shadowOnly,
