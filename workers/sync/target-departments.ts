@@ -3,7 +3,7 @@ import type { Connection } from '../../core/entities/index.js';
 import { loadAccessContext, tenantSubtree } from '../access/access-context.js';
 import { stateHash } from '../access/state-hash.js';
 import { canWriteDepartments, type OpenedConnector } from './connector-port.js';
-import { withObjectRetry, type RetryOptions } from './failure-policy.js';
+import { mapPool, withObjectRetry, type RetryOptions } from './failure-policy.js';
 import type { NewSyncEvent } from './run-records.js';
 
 /**
@@ -20,6 +20,8 @@ export async function syncTargetDepartments(
     dryRun: boolean;
     retry: RetryOptions;
     heartbeat: (details?: unknown) => void;
+    /** Departments of one tree level written at once. */
+    concurrency?: number;
   },
 ): Promise<NewSyncEvent[]> {
   const { connection, connector } = input;
@@ -29,7 +31,7 @@ export async function syncTargetDepartments(
   const rows = (await ds.query(
     `SELECT id, parent_id, name, code, tenant_id FROM departments WHERE status = 'active' AND tenant_id = ANY($1)`,
     [[...tenants]],
-  )) as { id: string; parent_id: string | null; name: string; code: string | null }[];
+  )) as Department[];
   const records = new Map(
     (
       (await ds.query(
@@ -38,89 +40,117 @@ export async function syncTargetDepartments(
       )) as { object_key: string; external_id: string | null; state_hash: string | null }[]
     ).map((r) => [r.object_key, r]),
   );
-  const events: NewSyncEvent[] = [];
-  const ordered = topological(rows);
   const synced = new Map(rows.map((r) => [r.id, r]));
+  const concurrency = Math.max(1, input.concurrency ?? 8);
+  const events: NewSyncEvent[] = [];
   let n = 0;
-  for (const dept of ordered) {
-    n += 1;
-    if (n % 25 === 0) input.heartbeat({ done: n });
-    const parent = dept.parent_id ? synced.get(dept.parent_id) : undefined;
-    const parentExternalId = dept.parent_id ? (records.get(dept.parent_id)?.external_id ?? null) : null;
-    if (parent && !parentExternalId && !input.dryRun) {
-      // Its parent is not in the target (its create failed): hanging it under the root instead would misplace
-      // the whole branch. It waits, quarantined, and follows once the parent is there.
+  // One level of the tree at a time, its departments written concurrently: their parents are all in the target
+  // already, and siblings do not depend on each other. A tree of thousands then costs its depth in round trips,
+  // not its size.
+  for (const level of levels(rows)) {
+    const parents = new Map(
+      level.map((dept) => [
+        dept.id,
+        dept.parent_id ? (records.get(dept.parent_id)?.external_id ?? null) : null,
+      ]),
+    );
+    const written: {
+      dept: Department;
+      externalId: string;
+      hash: string;
+      desired: Record<string, unknown>;
+    }[] = [];
+    const outcomes = await mapPool(level, concurrency, async (dept): Promise<NewSyncEvent | null> => {
+      n += 1;
+      if (n % 25 === 0) input.heartbeat({ done: n });
+      const parent = dept.parent_id ? synced.get(dept.parent_id) : undefined;
+      const parentExternalId = parents.get(dept.id) ?? null;
       const record = records.get(dept.id);
-      events.push({
+      if (parent && !parentExternalId && !input.dryRun) {
+        // Its parent is not in the target (its create failed): hanging it under the root instead would misplace
+        // the whole branch. It waits, quarantined, and follows once the parent is there.
+        return {
+          objectType: 'department',
+          objectId: dept.id,
+          externalId: record?.external_id ?? null,
+          label: dept.name,
+          action: record ? 'update' : 'create',
+          status: 'quarantined',
+          error: {
+            code: 'parent_not_synced',
+            message: `its parent department "${parent.name}" is not in the target; it follows once the parent is`,
+          },
+        };
+      }
+      const desired = { correlationId: dept.id, name: dept.name, parentExternalId, code: dept.code };
+      const hash = stateHash(desired);
+      if (record?.state_hash === hash && record.external_id) return null;
+      if (input.dryRun) {
+        return {
+          objectType: 'department',
+          objectId: dept.id,
+          label: dept.name,
+          action: record ? 'update' : 'create',
+          status: 'planned',
+        };
+      }
+      // The recorded id, not part of the hash: the connector updates that department rather than deriving an id.
+      const upsert = { ...desired, externalId: record?.external_id ?? null };
+      const outcome = await withObjectRetry(() => connector.upsertDepartment(upsert), input.retry);
+      if (outcome.ok) written.push({ dept, externalId: outcome.value.externalId, hash, desired });
+      return {
         objectType: 'department',
         objectId: dept.id,
-        externalId: record?.external_id ?? null,
+        externalId: outcome.ok ? outcome.value.externalId : (record?.external_id ?? null),
         label: dept.name,
         action: record ? 'update' : 'create',
-        status: 'quarantined',
-        error: {
-          code: 'parent_not_synced',
-          message: `its parent department "${parent.name}" is not in the target; it follows once the parent is`,
-        },
-      });
-      continue;
-    }
-    const desired = { correlationId: dept.id, name: dept.name, parentExternalId, code: dept.code };
-    const hash = stateHash(desired);
-    const record = records.get(dept.id);
-    if (record?.state_hash === hash && record.external_id) continue;
-    if (input.dryRun) {
-      events.push({
-        objectType: 'department',
-        objectId: dept.id,
-        label: dept.name,
-        action: record ? 'update' : 'create',
-        status: 'planned',
-      });
-      continue;
-    }
-    // The recorded id, not part of the hash: the connector updates that department rather than deriving an id.
-    const upsert = { ...desired, externalId: record?.external_id ?? null };
-    const outcome = await withObjectRetry(() => connector.upsertDepartment(upsert), input.retry);
-    if (outcome.ok) {
+        status: outcome.ok ? 'ok' : 'quarantined',
+        ...(outcome.ok ? {} : { error: outcome.error }),
+        attempts: outcome.attempts,
+      };
+    });
+    // The level's target ids in one statement, before the next level needs them as parents. A crash before it
+    // costs only lookups: the connector finds each department by its derived or recorded id and updates it.
+    if (written.length > 0) {
       await ds.query(
         `INSERT INTO target_records (tenant_id, connection_id, object_type, object_key, external_id, state_hash, last_pushed, version)
-         VALUES ($1, $2, 'department', $3, $4, $5, $6, 1)
+         SELECT $1, $2, 'department', k, e, h, p, 1 FROM unnest($3::uuid[], $4::varchar[], $5::varchar[], $6::jsonb[])
+           AS w(k, e, h, p)
          ON CONFLICT (connection_id, object_type, object_key) DO UPDATE SET external_id = EXCLUDED.external_id,
            state_hash = EXCLUDED.state_hash, last_pushed = EXCLUDED.last_pushed, updated_at = now(),
            version = target_records.version + 1`,
         [
           connection.tenantId,
           connection.id,
-          dept.id,
-          outcome.value.externalId,
-          hash,
-          JSON.stringify(desired),
+          written.map((w) => w.dept.id),
+          written.map((w) => w.externalId),
+          written.map((w) => w.hash),
+          written.map((w) => JSON.stringify(w.desired)),
         ],
       );
-      records.set(dept.id, { object_key: dept.id, external_id: outcome.value.externalId, state_hash: hash });
+      for (const w of written) {
+        records.set(w.dept.id, { object_key: w.dept.id, external_id: w.externalId, state_hash: w.hash });
+      }
     }
-    events.push({
-      objectType: 'department',
-      objectId: dept.id,
-      externalId: outcome.ok ? outcome.value.externalId : (record?.external_id ?? null),
-      label: dept.name,
-      action: record ? 'update' : 'create',
-      status: outcome.ok ? 'ok' : 'quarantined',
-      ...(outcome.ok ? {} : { error: outcome.error }),
-      attempts: outcome.attempts,
-    });
+    for (const event of outcomes) if (event) events.push(event);
   }
   return events;
 }
 
-/** Parents before children; a cycle or a dangling parent is treated as a root rather than looping. */
-function topological<T extends { id: string; parent_id: string | null }>(rows: T[]): T[] {
+interface Department {
+  id: string;
+  parent_id: string | null;
+  name: string;
+  code: string | null;
+}
+
+/**
+ * The tree by depth, roots first, each level in id order; a cycle or a dangling parent is treated as a root rather
+ * than looping.
+ */
+function levels<T extends { id: string; parent_id: string | null }>(rows: T[]): T[][] {
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const depth = new Map<string, number>();
   const depthOf = (row: T): number => {
-    const known = depth.get(row.id);
-    if (known !== undefined) return known;
     let d = 0;
     let current: T | undefined = row;
     const seen = new Set<string>();
@@ -129,8 +159,13 @@ function topological<T extends { id: string; parent_id: string | null }>(rows: T
       current = byId.get(current.parent_id);
       d += 1;
     }
-    depth.set(row.id, d);
     return d;
   };
-  return [...rows].sort((a, b) => depthOf(a) - depthOf(b) || a.id.localeCompare(b.id));
+  const out: T[][] = [];
+  for (const row of [...rows].sort((a, b) => a.id.localeCompare(b.id))) {
+    const d = depthOf(row);
+    while (out.length <= d) out.push([]);
+    out[d]?.push(row);
+  }
+  return out.filter((level) => level.length > 0);
 }
