@@ -244,6 +244,11 @@ describe('departments HR removes leave the targets', () => {
     expect(ous).toContain(ou.busy);
     expect(await ldapUuid(parent.id)).toBeNull();
     expect(await ldapUuid(busy.id)).not.toBeNull();
+
+    // The frequent incremental runs try again but do not repeat the report: they stay `succeeded`.
+    const quiet = await sourceSync('incremental');
+    expect(quiet.targets?.map((t) => t.status)).toEqual(['succeeded', 'succeeded']);
+    expect(world.wecom!.sim.tree.has(wecom.busy)).toBe(true);
   });
 
   it('once HR moves the last people out, the next sync removes that department too', async () => {

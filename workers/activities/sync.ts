@@ -384,18 +384,21 @@ export function createSyncActivities(deps: SyncDeps) {
     }),
 
     /** After the accounts moved out: departments the directory no longer has leave the target, when empty. */
-    removeRetiredTargetDepartments: guard(async (input: RunRef & { dryRun: boolean }) => {
-      const { connection, connector } = await open(input.connectionId);
-      const events = await removeRetiredTargetDepartments(ds, {
-        connection,
-        connector,
-        dryRun: input.dryRun,
-        retry: retry(),
-        heartbeat: activityHooks().heartbeat,
-      });
-      await insertEvents(ds, await runOf(input.runId), events);
-      return { removed: events.filter((e) => e.status === 'ok').length };
-    }),
+    removeRetiredTargetDepartments: guard(
+      async (input: RunRef & { dryRun: boolean; mode?: 'full' | 'incremental' }) => {
+        const { connection, connector } = await open(input.connectionId);
+        const events = await removeRetiredTargetDepartments(ds, {
+          connection,
+          connector,
+          dryRun: input.dryRun,
+          reportBlocked: input.dryRun || input.mode !== 'incremental',
+          retry: retry(),
+          heartbeat: activityHooks().heartbeat,
+        });
+        await insertEvents(ds, await runOf(input.runId), events);
+        return { removed: events.filter((e) => e.status === 'ok').length };
+      },
+    ),
 
     provisionAccountsPage: guard(
       async (input: RunRef & { selection: PeopleSelection; after: string | null; dryRun: boolean }) => {

@@ -29,6 +29,11 @@ export async function removeRetiredTargetDepartments(
     connection: Connection;
     connector: OpenedConnector;
     dryRun: boolean;
+    /**
+     * Report the departments that stay because they are not empty. Full runs do; the frequent incremental ones
+     * still delete what became empty but do not repeat the same report (and mark every run) until then.
+     */
+    reportBlocked: boolean;
     retry: RetryOptions;
     heartbeat: (details?: unknown) => void;
   },
@@ -63,6 +68,7 @@ export async function removeRetiredTargetDepartments(
       label: dept.name,
     };
     if (dept.accounts.active > 0 || subDepartments > 0) {
+      if (!input.reportBlocked) continue;
       events.push({
         ...base,
         action: input.dryRun ? 'skip' : 'delete',
@@ -84,6 +90,7 @@ export async function removeRetiredTargetDepartments(
         [connection.id, dept.objectKey],
       );
     }
+    if (!outcome.ok && outcome.error.code === 'conflict' && !input.reportBlocked) continue;
     events.push({
       ...base,
       action: 'delete',

@@ -156,7 +156,7 @@ export async function provisionTargetWorkflow(input: ProvisionTargetInput): Prom
     // Last, once the accounts have moved out: departments HR removed leave the target (children first).
     if (run.capabilities.departments && !personIds && patched('remove-retired-target-departments')) {
       phase = 'departments';
-      await pages.removeRetiredTargetDepartments({ ...ref, dryRun });
+      await pages.removeRetiredTargetDepartments({ ...ref, dryRun, mode: run.mode });
     }
     if (!dryRun && !personIds)
       await steps.commitTargetState({ connectionId: input.connectionId, startedAt: run.startedAt });
