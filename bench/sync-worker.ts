@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { bamboohrConnector } from '../connectors/bamboohr/index.js';
 import type { RegisteredConnector } from '../connectors/kit/contract.js';
 import { openConnector } from '../connectors/open-connector.js';
@@ -57,12 +58,38 @@ async function main(): Promise<void> {
   });
   const running = worker.run();
   process.stdout.write('ready\n');
+  const memoryLog = env.BENCH_MEMORY_LOG ? logMemory(env.BENCH_MEMORY_LOG) : null;
   const stop = (): void => worker.shutdown();
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   await running;
+  if (memoryLog) clearInterval(memoryLog);
   await connection.close();
   await dataSource.destroy();
+}
+
+/**
+ * BENCH_MEMORY_LOG=<file>: the worker's memory every 5 s as JSON lines (RSS against the V8 heap, buffers and
+ * native memory), to tell a growing heap from memory the runtime merely keeps.
+ */
+function logMemory(file: string): NodeJS.Timeout {
+  const mb = (bytes: number): number => Math.round(bytes / 1048576);
+  const timer = setInterval(() => {
+    const m = process.memoryUsage();
+    appendFileSync(
+      file,
+      `${JSON.stringify({
+        at: new Date().toISOString(),
+        rss: mb(m.rss),
+        heapUsed: mb(m.heapUsed),
+        heapTotal: mb(m.heapTotal),
+        external: mb(m.external),
+        arrayBuffers: mb(m.arrayBuffers),
+      })}\n`,
+    );
+  }, 5_000);
+  timer.unref();
+  return timer;
 }
 
 main().catch((error: unknown) => {

@@ -197,6 +197,11 @@ async function benchSize(input: {
     const [accounts] = (await ds.query(
       `SELECT count(*)::int AS n FROM accounts WHERE status = 'active' AND external_id IS NOT NULL`,
     )) as [{ n: number }];
+    // Each target's own wall time: the slower one is the run's critical path.
+    const targetWalls = (await ds.query(
+      `SELECT c.connector_id AS target, round(extract(epoch FROM r.finished_at - r.started_at)::numeric, 1)::float AS wall_s
+         FROM sync_runs r JOIN connections c ON c.id = r.connection_id WHERE r.kind = 'target' ORDER BY 1`,
+    )) as { target: string; wall_s: number }[];
     // What did not go through, by target and vendor error (quarantined objects do not stop a run).
     const failures = (await ds.query(
       `SELECT c.connector_id AS target, e.object_type, e.action, e.error->>'code' AS code, e.error->>'vendorCode' AS vendor_code,
@@ -215,6 +220,7 @@ async function benchSize(input: {
       executions: history.executions,
       status: outcome.status,
       targets: (outcome.targets ?? []).map((t) => t.status),
+      target_wall_s: Object.fromEntries(targetWalls.map((t) => [t.target, t.wall_s])),
       accounts_active: accounts.n,
       wecom_members: wecom.members.size,
       scim_users: scim.store.count('User'),

@@ -378,6 +378,7 @@ export function createSyncActivities(deps: SyncDeps) {
         dryRun: input.dryRun,
         retry: retry(),
         heartbeat: activityHooks().heartbeat,
+        concurrency: tuning.writeConcurrency,
       });
       await insertEvents(ds, await runOf(input.runId), events);
       return { changed: events.length };
