@@ -131,6 +131,15 @@ describe('manual overrides against HR', () => {
   const scimTitle = (personId: string): unknown =>
     (world.scim!.sim.store.findByExternalId('User', personId)[0]?.attributes as Record<string, unknown>)
       .title;
+  const scimDepartment = (personId: string): unknown => {
+    const user = world.scim!.sim.store.findByExternalId('User', personId)[0]?.attributes as Record<
+      string,
+      unknown
+    >;
+    const enterprise = user['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'] as
+      Record<string, unknown> | undefined;
+    return enterprise?.department;
+  };
   const patch = (id: string, body: unknown) => admin.patch<Record<string, unknown>>(`/people/${id}`, body);
 
   it('an override reaches the directory, the role rules and every target at once', async () => {
@@ -257,11 +266,24 @@ describe('manual overrides against HR', () => {
     expect(renamed[0].n).toBe(0);
     expect(world.wecom!.sim.tree.get(await wecomDepartment(deptB.id))?.name).toBe('Admin Name');
 
+    const [member] = (await db.dataSource.query(
+      `SELECT p.id FROM people p JOIN accounts a ON a.person_id = p.id AND a.connection_id = $2
+        WHERE p.department_id = $1 AND p.status = 'active' LIMIT 1`,
+      [deptB.id, world.scim!.connectionId],
+    )) as [{ id: string }];
+    expect(scimDepartment(member.id)).toBe('Admin Name');
+    // A quiet pass first, so the targets' watermark is past everything the full run touched.
+    expect((await sync('incremental')).status).toBe('succeeded');
+
     const cleared = await admin.patch<Record<string, unknown>>(`/departments/${deptB.id}`, {
       clear: ['name'],
     });
     expect(cleared.status).toBe(200);
     expect(cleared.body.name).toBe(option.name);
+    // HR changed none of its people, yet the next incremental pass gives them the department's name again.
+    const next = await sync('incremental');
+    expect(next.targets?.map((t) => t.status)).toEqual(['succeeded', 'succeeded']);
+    expect(scimDepartment(member.id)).toBe(option.name);
   });
 
   it('a dry run of HR lists the roles each changed person would gain or lose, and assigns none', async () => {

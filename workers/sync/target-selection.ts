@@ -4,7 +4,10 @@ import { Person } from '../../core/entities/index.js';
 /** Which people a provisioning pass looks at. */
 export type PeopleSelection =
   | { kind: 'all' }
-  /** People (or their role assignments) changed since the connection's last provisioning watermark. */
+  /**
+   * People changed since the connection's last provisioning watermark: their record, their role assignments, or
+   * their department (a rename by HR or an admin's override changes what mappings such as `department.name` give).
+   */
   | { kind: 'since'; since: string }
   | { kind: 'people'; personIds: string[] };
 
@@ -30,7 +33,8 @@ export async function selectPeoplePage(
     qb.andWhere(
       `(p.updatedAt > :since OR p.id IN (
           SELECT ra.person_id FROM role_assignments ra
-           WHERE ra.updated_at > :since OR (ra.expires_at > :since AND ra.expires_at <= now())))`,
+           WHERE ra.updated_at > :since OR (ra.expires_at > :since AND ra.expires_at <= now()))
+        OR p.departmentId IN (SELECT d.id FROM departments d WHERE d.updated_at > :since))`,
       { since: selection.since },
     );
   }

@@ -103,7 +103,9 @@ const PersonPatch = z.strictObject({
     .array(z.enum(Object.keys(PersonOverrides.shape) as [OverrideField, ...OverrideField[]]))
     .max(20)
     .optional()
-    .describe('Overrides to drop; the source value returns on the next sync'),
+    .describe(
+      'Overrides to drop; the value the source last gave comes back at once (with the next sync when none is known)',
+    ),
 });
 
 async function applyPersonPatch(person: Person, body: z.infer<typeof PersonPatch>, ctx: ResourceContext) {
