@@ -268,4 +268,19 @@ describe('departments HR removes leave the targets', () => {
     expect(world.wecom!.sim.tree.has(busyWecom)).toBe(false);
     expect(await ldapOus()).not.toContain(busyOu);
   });
+
+  it('a department HR lists again comes back in the directory and in the targets', async () => {
+    const option = world.hr.sim.state.lists.department.options.find(
+      (o) => String(o.id) === parent.external_id,
+    )!;
+    option.archived = 'no';
+    const outcome = await sourceSync('full');
+    expect(outcome.status).toBe('succeeded');
+    expect(await status(parent.id)).toBe('active');
+    const revived = (await events(outcome.runId)).filter((e) => e.object_id === parent.id);
+    expect(revived.map((e) => [e.action, e.status])).toEqual([['update', 'ok']]);
+    for (const target of outcome.targets ?? []) expect(target.status).toBe('succeeded');
+    expect(world.wecom!.sim.tree.has(await targetId(world.wecom!.connectionId, parent.id))).toBe(true);
+    expect(await ldapOus()).toContain(await ldapUuid(parent.id));
+  });
 });
