@@ -147,6 +147,7 @@ describe('manual overrides against HR', () => {
     const res = await patch(person.id, { set: { jobTitle: 'Chief Override', departmentId: deptB.id } });
     expect(res.status).toBe(200);
     expect(res.body.overrides).toEqual({ jobTitle: 'Chief Override', departmentId: deptB.id });
+    expect(res.body.sourceValues).toEqual({ jobTitle: person.job_title, departmentId: person.department_id });
     const row = await load(person.id);
     expect(row).toMatchObject({ job_title: 'Chief Override', department_id: deptB.id });
     // HR's values, to put back when the override is cleared.

@@ -28,6 +28,11 @@ export const DepartmentOut = z
     managerPersonId: z.uuid().nullable(),
     status: z.enum(['active', 'deleted']),
     overrides: z.record(z.string(), z.unknown()),
+    sourceValues: z
+      .record(z.string(), z.unknown())
+      .describe(
+        'For each overridden field, what the source last gave (it comes back when the override is cleared)',
+      ),
   })
   .meta({ id: 'Department' });
 
@@ -52,6 +57,7 @@ export const departmentRoutes = resourceRoutes({
     managerPersonId: d.managerPersonId,
     status: d.status,
     overrides: d.overrides ?? {},
+    sourceValues: d.sourceValues ?? {},
   }),
   list: {
     sorts: {

@@ -65,6 +65,11 @@ export const PersonOut = z
     terminationDate: z.string().nullable(),
     attributes: z.record(z.string(), z.unknown()),
     overrides: z.record(z.string(), z.unknown()).describe('Fields set by an admin; they win over the source'),
+    sourceValues: z
+      .record(z.string(), z.unknown())
+      .describe(
+        'For each overridden field, what the source last gave (it comes back when the override is cleared)',
+      ),
     lastSeenAt: Timestamp.nullable(),
   })
   .meta({ id: 'Person' });
@@ -93,6 +98,7 @@ export function presentPerson(p: Person) {
     terminationDate: p.terminationDate,
     attributes: p.attributes,
     overrides: p.overrides ?? {},
+    sourceValues: p.sourceValues ?? {},
     lastSeenAt: isoOrNull(p.lastSeenAt),
   };
 }
