@@ -31,7 +31,9 @@ import { findProcess, machineLoad, postmasterPid, treeCpuSeconds } from './proce
 /**
  * `npm run bench -- sync [--sizes 10000,100000] [--changes 100] [--departments N]`: full sync of N BambooHR people into the SCIM and
  * WeCom simulators (faults off) with the worker in its own process, then event-driven incremental changes.
- * Prints one JSON object per figure.
+ * Prints one JSON object per figure. Environment: BENCH_WORKER_NODE_ARGS (node flags for the worker, e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_MEMORY_LOG (a file the worker appends its memory to every 5 s).
+ * Wall times move with whatever else runs on the machine; the CPU and request figures per person do much less.
  */
 const DEFINITIONS: Record<string, RegisteredConnector> = {
   bamboohr: bamboohrConnector,
