@@ -325,4 +325,50 @@ describe('OIDC sign-in: every check refuses what it must, creates no session, an
       reason: 'leaver: HR termination',
     });
   });
+  it('lets only one of several simultaneous redemptions of a code or refresh token succeed, and revokes the grant', async () => {
+    const settle = async <T>(work: Promise<T>): Promise<{ ok: T } | { error: unknown }> =>
+      work.then(
+        (ok) => ({ ok }),
+        (error: unknown) => ({ error }),
+      );
+    const browser = new SsoBrowser();
+    const attempt = await authorize(browser, world.config, world.rp.redirectUri, {
+      login_hint: 'alice@acme.test',
+    });
+    // The same code four times at once (RFC 6749 §4.1.2: a code is single use; on reuse the grant is revoked).
+    const codes = await Promise.all(Array.from({ length: 4 }, () => settle(redeem(world.config, attempt))));
+    const codeWinners = codes.filter((r) => 'ok' in r);
+    expect(codeWinners).toHaveLength(1);
+    expect(codes.find((r) => 'error' in r)).toMatchObject({ error: { error: 'invalid_grant' } });
+    // The winner's tokens went with the revoked grant.
+    await expect(
+      client.refreshTokenGrant(world.config, codeWinners[0]!.ok.refresh_token!),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
+
+    // The same refresh token four times at once (RFC 9700 §4.14.2: rotation with reuse detection).
+    const tokens = await redeem(
+      world.config,
+      await authorize(browser, world.config, world.rp.redirectUri, { login_hint: 'alice@acme.test' }),
+    );
+    const [{ grant_id: grantId }] = (await db.dataSource.query(
+      `SELECT grant_id FROM oidc_payloads WHERE model = 'RefreshToken' AND id = $1`,
+      [tokens.refresh_token],
+    )) as [{ grant_id: string }];
+    expect(grantId).toBeTruthy();
+    const refreshes = await Promise.all(
+      Array.from({ length: 4 }, () => settle(client.refreshTokenGrant(world.config, tokens.refresh_token!))),
+    );
+    const refreshWinners = refreshes.filter((r) => 'ok' in r);
+    expect(refreshWinners).toHaveLength(1);
+    expect(refreshes.find((r) => 'error' in r)).toMatchObject({ error: { error: 'invalid_grant' } });
+    await expect(
+      client.refreshTokenGrant(world.config, refreshWinners[0]!.ok.refresh_token!),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
+    // Nothing issued under that grant is left: not the winner's tokens, and none stored by the refused request.
+    const left = (await db.dataSource.query(
+      `SELECT count(*)::int AS n FROM oidc_payloads WHERE grant_id = $1`,
+      [grantId],
+    )) as [{ n: number }];
+    expect(left[0].n).toBe(0);
+  });
 });

@@ -1,4 +1,4 @@
-import Provider, { type Configuration, type ErrorOut, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, type Configuration, type ErrorOut, type KoaContextWithOIDC } from 'oidc-provider';
 import { isSecureDeployment, type SsoDeps } from '../../deps.js';
 import { DEFAULT_ABSOLUTE_HOURS } from '../../sessions/sso-sessions.js';
 import type { KeyMaterial } from '../keys/signing-keys.js';
@@ -135,7 +135,14 @@ export function createOidcProvider(parts: ProviderParts): Provider {
     } finally {
       // A failed flush throws: Koa then answers 500 and drops the headers already set (a redirect, cookies), so
       // nobody acts on a response whose state was not stored.
-      await writes.close();
+      await writes.close().catch((error: unknown) => {
+        // Except when the code or refresh token this request redeemed turned out used by another request at the
+        // same time (RequestWrites.guardConsume): nothing was stored, the grant is revoked, and the answer is the
+        // invalid_grant oidc-provider gives for any reuse (RFC 6749 §5.2) instead of the tokens.
+        if (!(error instanceof errors.InvalidGrant)) throw error;
+        ctx.status = error.statusCode;
+        ctx.body = { error: error.error, error_description: error.error_description };
+      });
     }
   });
   if (parts.after) {

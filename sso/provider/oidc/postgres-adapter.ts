@@ -130,6 +130,9 @@ export class PostgresAdapter implements Adapter {
   async consume(id: string): Promise<void> {
     const held = heldWrites();
     if (held?.holdsPayload(this.model, id)) await held.flush();
+    // Within a request that holds its writes: marked used by the statement that stores the new tokens, which
+    // stores them only if this request's mark took (RequestWrites.guardConsume).
+    if (held?.guardConsume(this.model, id)) return;
     const done = await one<{ grant_id: string | null; first: boolean }>(
       this.dataSource,
       `WITH target AS (SELECT grant_id, consumed_at IS NULL AS first FROM oidc_payloads WHERE model = $1 AND id = $2),
