@@ -30,7 +30,14 @@ interface CachedServer {
   key: string;
   at: number;
   config: client.Configuration;
+  /** openid-client's serverMetadata() deep-copies the metadata on every call: read once per discovery. */
+  metadata: client.ServerMetadata;
   keys: JWTVerifyGetKey;
+  /**
+   * The passport strategy for this provider, shared by its requests: it keeps only configuration, and runStrategy
+   * gives each call its own object for the outcome. Its verify callback hands the tokens back as the "user".
+   */
+  strategy: UpstreamOidcStrategy;
 }
 
 const NAMESPACE = UPSTREAM_OIDC_NAMESPACE;
@@ -60,9 +67,8 @@ export class UpstreamOidc {
    */
   async start(provider: OidcProvider, tx: LoginTransaction, saveTx = false): Promise<string> {
     const server = await this.server(provider);
-    const strategy = this.strategy(provider, server, () => undefined);
     const session: Record<string, StoredState['stateData']> = {};
-    const outcome = await runStrategy(strategy, { method: 'GET', session } as unknown as Request, {
+    const outcome = await runStrategy(server.strategy, { method: 'GET', session } as unknown as Request, {
       phase: 'start',
       loginHint: tx.email ?? tx.loginHint ?? undefined,
       ...(tx.notBefore ? { prompt: 'login' } : {}),
@@ -91,12 +97,6 @@ export class UpstreamOidc {
     const server = await this.server(provider);
     const nonce = stored.stateData.nonce;
     if (!nonce) throw new SignInRejected('upstream_failed', 'stored upstream state has no nonce');
-    let identity: UpstreamIdentity | undefined;
-    const strategy = this.strategy(provider, server, (tokens) =>
-      this.toIdentity(provider, server, tokens, nonce).then((value) => {
-        identity = value;
-      }),
-    );
     const view = {
       method: 'GET',
       originalUrl: req.originalUrl,
@@ -104,32 +104,24 @@ export class UpstreamOidc {
       session: { [STATE_KEY]: stored.stateData },
       headersDistinct: req.headersDistinct,
     } as unknown as Request;
-    const outcome = await runStrategy(strategy, view, { phase: 'callback' });
-    if (outcome.kind !== 'success' || !identity) throw asRejection(outcome, 'the upstream callback');
-    return identity;
+    const outcome = await runStrategy(server.strategy, view, { phase: 'callback' });
+    if (outcome.kind !== 'success' || !isTokenResponse(outcome.user))
+      throw asRejection(outcome, 'the upstream callback');
+    return this.toIdentity(provider, server, outcome.user, nonce).catch((error: unknown) => {
+      throw asRejection({ kind: 'error', error }, 'the upstream callback');
+    });
   }
 
-  private strategy(
-    provider: OidcProvider,
-    server: CachedServer,
-    onTokens: (
-      tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,
-    ) => Promise<void> | void,
-  ): UpstreamOidcStrategy {
+  private strategy(provider: OidcProvider, config: client.Configuration): UpstreamOidcStrategy {
     return new UpstreamOidcStrategy(
       {
-        config: server.config,
+        config,
         name: `oidc:${provider.id}`,
         sessionKey: STATE_KEY,
         callbackURL: this.callbackUrl(provider.id),
         scope: provider.config.scopes.join(' '),
       },
-      (tokens, done) => {
-        Promise.resolve(onTokens(tokens)).then(
-          () => done(null, { ok: true }),
-          (error: unknown) => done(error),
-        );
-      },
+      (tokens, done) => done(null, tokens),
     );
   }
 
@@ -140,7 +132,7 @@ export class UpstreamOidc {
     nonce: string,
   ): Promise<UpstreamIdentity> {
     if (!tokens.id_token) throw new IdTokenRejected('format', 'the token response carried no id_token');
-    const metadata = server.config.serverMetadata();
+    const metadata = server.metadata;
     const advertised = metadata.id_token_signing_alg_values_supported;
     const claims: Record<string, unknown> = {
       ...(await verifyIdToken(
@@ -171,6 +163,7 @@ export class UpstreamOidc {
       provider.config.issuer,
       provider.config.clientId,
       provider.secrets.clientSecret,
+      provider.config.scopes,
     ]);
     const hit = this.servers.get(provider.id);
     if (hit && hit.key === key && Date.now() - hit.at < DISCOVERY_CACHE_MS) return hit;
@@ -188,13 +181,28 @@ export class UpstreamOidc {
           cause: error,
         });
       });
-    client.enableNonRepudiationChecks(config);
-    const jwksUri = config.serverMetadata().jwks_uri;
+    // The ID token's signature is verified once, by our own pipeline (verify-id-token.ts: algorithm allow-list,
+    // then the provider's JWKS), not a second time by openid-client's non-repudiation check.
+    const metadata = config.serverMetadata();
+    const jwksUri = metadata.jwks_uri;
     if (!jwksUri) throw new SignInRejected('upstream_failed', `${issuer.href} publishes no jwks_uri`);
-    const server: CachedServer = { key, at: Date.now(), config, keys: createRemoteJWKSet(new URL(jwksUri)) };
+    const server: CachedServer = {
+      key,
+      at: Date.now(),
+      config,
+      metadata,
+      keys: createRemoteJWKSet(new URL(jwksUri)),
+      strategy: this.strategy(provider, config),
+    };
     this.servers.set(provider.id, server);
     return server;
   }
+}
+
+function isTokenResponse(
+  value: unknown,
+): value is client.TokenEndpointResponse & client.TokenEndpointResponseHelpers {
+  return typeof value === 'object' && value !== null && 'access_token' in value;
 }
 
 /** Plain http is allowed only to loopback (a developer's or the test harness's IdP); anything else needs https. */
