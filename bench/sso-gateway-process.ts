@@ -31,7 +31,10 @@ if (cluster.isPrimary) {
     process.exit(0);
   });
 } else {
-  process.on('SIGTERM', () => process.exit(0));
+  process.on('SIGTERM', () => {
+    if (env.BENCH_REQUEST_CPU) printRequestCpu();
+    process.exit(0);
+  });
   void (async () => {
     const log = createLogger({ level: env.LOG_LEVEL ?? 'warn', name: 'bench-gateway' });
     const dataSource = createDataSource({
@@ -49,6 +52,7 @@ if (cluster.isPrimary) {
     await sso.ready();
     const app = express();
     app.disable('x-powered-by');
+    if (env.BENCH_REQUEST_CPU) app.use(requestCpu());
     app.use(sso.router);
     app.use(notFound);
     app.use(errorHandler(log));
@@ -59,4 +63,32 @@ if (cluster.isPrimary) {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   });
+}
+
+/**
+ * BENCH_REQUEST_CPU=1 (with REPLICAS=1 and the bench at --concurrency 1, so no two requests interleave): CPU
+ * microseconds per request by route, printed to stderr when the replica stops — which hop of a sign-in costs what.
+ * With requests in flight at once the figures mix, so they mean something only at concurrency 1.
+ */
+const perRoute = new Map<string, { n: number; us: number }>();
+
+function requestCpu(): express.RequestHandler {
+  return (req, res, next) => {
+    const start = process.cpuUsage();
+    res.once('finish', () => {
+      const used = process.cpuUsage(start);
+      const route = `${req.method} ${req.path.replace(/\/[^/]{16,}/g, '/:id')}`;
+      const entry = perRoute.get(route) ?? { n: 0, us: 0 };
+      entry.n += 1;
+      entry.us += used.user + used.system;
+      perRoute.set(route, entry);
+    });
+    next();
+  };
+}
+
+function printRequestCpu(): void {
+  for (const [route, { n, us }] of [...perRoute].sort((a, b) => b[1].us - a[1].us)) {
+    process.stderr.write(`request-cpu ${route} n=${n} us/req=${Math.round(us / n)}\n`);
+  }
 }
