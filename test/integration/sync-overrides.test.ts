@@ -231,13 +231,20 @@ describe('manual overrides against HR', () => {
     ]);
 
     // The next read (HR unchanged for this person) leaves HR's value; a full one rewrites the record as HR has it.
-    expect((await sync('incremental')).status).toBe('succeeded');
+    const incremental = await sync('incremental');
+    expect(incremental.status).toBe('succeeded');
     expect(await load(person.id)).toMatchObject({
       job_title: 'HR Title Two',
       department_id: row.department_id,
     });
     const full = await sync('full');
     expect(full.status).toBe('succeeded');
+    // Whichever read rewrote the record (its source hash was dropped), it was HR's already: no empty "update".
+    const rewritten = (await db.dataSource.query(
+      `SELECT count(*)::int AS n FROM sync_events WHERE run_id = ANY($1) AND object_id = $2`,
+      [[incremental.runId, full.runId], person.id],
+    )) as [{ n: number }];
+    expect(rewritten[0].n).toBe(0);
     expect(await load(person.id)).toMatchObject({
       job_title: 'HR Title Two',
       department_id: row.department_id,

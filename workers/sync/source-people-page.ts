@@ -71,8 +71,11 @@ export async function upsertPeoplePage(
     before: ExistingRow | undefined;
     /** What the directory shows after the write: the source's record under the admin's overrides. */
     effective: PersonColumns;
-    /** Only overridden fields changed at the source: the row is written (hash, shadows), the person is not. */
-    shadowOnly: boolean;
+    /**
+     * The directory already shows this record (HR changed only overridden fields, or a cleared override's value
+     * came back before the read): the row is written (hash, shadowed values), but it is no change of the person.
+     */
+    sameForDirectory: boolean;
   }[] = [];
   for (const [externalId, source] of byExternal) {
     const columns = personColumns(source);
@@ -83,11 +86,8 @@ export async function upsertPeoplePage(
       continue;
     }
     const effective = underOverrides(columns, before);
-    const shadowOnly =
-      !!before?.snapshot &&
-      Object.keys(before.overrides).length > 0 &&
-      Object.keys(personDiff(before, effective)).length === 0;
-    toWrite.push({ externalId, columns, hash, before, effective, shadowOnly });
+    const sameForDirectory = !!before?.snapshot && Object.keys(personDiff(before, effective)).length === 0;
+    toWrite.push({ externalId, columns, hash, before, effective, sameForDirectory });
   }
   // Seen-marks are bookkeeping, not data: a dry run sets them too, so its leaver count is real.
   const seenIds = input.dryRun
@@ -102,14 +102,14 @@ export async function upsertPeoplePage(
   const written = input.dryRun
     ? new Map<string, string>()
     : await writePeople(ds, tenantId, connectionId, toWrite, departmentIds, input.seenAt, events);
-  let shadowOnly = 0;
+  let sameForDirectory = 0;
   const planned: PlannedPerson[] = [];
   for (const item of toWrite) {
     const id = written.get(item.externalId) ?? item.before?.id ?? null;
     if (!input.dryRun && !id) continue; // quarantined by writePeople
-    if (item.shadowOnly) {
-      // HR changed only fields an admin overrides: the directory (and so every target) stays as it is.
-      shadowOnly += 1;
+    if (item.sameForDirectory) {
+      // Nothing the directory (and so any target) shows changes: no event, no role recomputation.
+      sameForDirectory += 1;
       continue;
     }
     const becameLeaver = item.effective.status === 'leaver' && item.before?.status !== 'leaver';
@@ -179,7 +179,7 @@ export async function upsertPeoplePage(
   }
   return {
     read: byExternal.size,
-    unchanged: unchangedIds.length + shadowOnly,
+    unchanged: unchangedIds.length + sameForDirectory,
     events,
     leaverIds,
     changedIds,
