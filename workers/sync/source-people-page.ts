@@ -133,7 +133,7 @@ export async function upsertPeoplePage(
       objectType: 'person',
       objectId: id,
       externalId: item.externalId,
-      label: item.columns.displayName,
+      label: item.effective.displayName,
       action: !item.before ? 'create' : becameLeaver ? 'leaver' : 'update',
       status: input.dryRun ? 'planned' : 'ok',
       diff: personDiff(item.before, item.effective),
