@@ -57,22 +57,17 @@ interface ViewRow {
   has_access: boolean;
 }
 
-// Role assignments that count: not expired. Entitlements that count: those naming this application.
-const LIVE_GRANTS = `
-  FROM role_assignments ra
-  JOIN entitlements e ON e.role_id = ra.role_id AND e.application_id = $2
- WHERE ra.person_id = p.id AND (ra.expires_at IS NULL OR ra.expires_at > now())`;
-
+// One pass over the person's live grants for this app (role assignments not expired, entitlements naming the
+// application) yields the roles, the entitlement values, the app's groups and whether it grants app_access: the
+// role_assignments index is read once per view, not once per column. Every sign-in resume, code exchange and
+// refresh reads this view.
 const VIEW_SQL = `
 SELECT p.id, p.tenant_id, t.slug AS tenant_slug, p.status, p.email, p.display_name, p.given_name, p.family_name,
        p.employee_number, p.job_title, p.rank, p.grade, p.cost_center, d.name AS department, p.attributes,
-       (SELECT array_agg(DISTINCT r.key) FROM roles r WHERE r.id IN (SELECT ra.role_id ${LIVE_GRANTS})) AS roles,
-       (SELECT array_agg(DISTINCT e.value) ${LIVE_GRANTS} AND e.kind IN ('role', 'permission_set') AND e.value <> '')
-         AS entitlements,
-       (SELECT array_agg(DISTINCT e.value) ${LIVE_GRANTS} AND e.kind = 'group' AND e.value <> '') AS app_groups,
-       (SELECT array_agg(DISTINCT g.display_name) FROM group_memberships gm JOIN groups g ON g.id = gm.group_id
+       g.roles, g.entitlements, g.app_groups,
+       (SELECT array_agg(DISTINCT gr.display_name) FROM group_memberships gm JOIN groups gr ON gr.id = gm.group_id
          WHERE gm.person_id = p.id) AS directory_groups,
-       (EXISTS (SELECT 1 ${LIVE_GRANTS} AND e.kind = 'app_access')
+       (COALESCE(g.app_access, false)
         OR EXISTS (
           WITH RECURSIVE up AS (
             SELECT id, parent_id FROM tenants WHERE id = p.tenant_id
@@ -82,6 +77,16 @@ SELECT p.id, p.tenant_id, t.slug AS tenant_slug, p.status, p.email, p.display_na
   FROM people p
   JOIN tenants t ON t.id = p.tenant_id
   LEFT JOIN departments d ON d.id = p.department_id
+  CROSS JOIN LATERAL (
+    SELECT array_agg(DISTINCT r.key) AS roles,
+           array_agg(DISTINCT e.value) FILTER (WHERE e.kind IN ('role', 'permission_set') AND e.value <> '')
+             AS entitlements,
+           array_agg(DISTINCT e.value) FILTER (WHERE e.kind = 'group' AND e.value <> '') AS app_groups,
+           bool_or(e.kind = 'app_access') AS app_access
+      FROM role_assignments ra
+      JOIN entitlements e ON e.role_id = ra.role_id AND e.application_id = $2
+      JOIN roles r ON r.id = ra.role_id
+     WHERE ra.person_id = p.id AND (ra.expires_at IS NULL OR ra.expires_at > now())) g
  WHERE p.id = $1`;
 
 export async function loadPersonAppView(
