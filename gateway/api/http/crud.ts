@@ -234,6 +234,9 @@ export function resourceRoutes<E extends ScopedRecord, O, C, U>(spec: ResourceSp
           let saved: E | undefined;
           const response = await ctx.deps.dataSource.transaction(async (manager) => {
             const resourceCtx = context(ctx, manager);
+            // Read with FOR UPDATE: a concurrent writer of the row (a sync page's upsert) waits for this transaction
+            // or this read waits for it, so `apply` works on the committed row and no write is lost
+            // (test/integration/api-override-races.test.ts). If-Match then catches a client's stale read.
             const entity = await findVisible(
               manager,
               spec,
