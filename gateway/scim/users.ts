@@ -5,6 +5,11 @@ import { recordAudit } from '../api/http/audit.js';
 import { MAX_PAGE } from './discovery.js';
 import { filterToSql, parseScimFilter, type FilterColumn } from './filter-sql.js';
 import { isObject } from './lenient.js';
+import {
+  overlayOverrides,
+  PERSON_OVERRIDE_KEYS,
+  withSourceValues,
+} from '../../workers/access/override-columns.js';
 import { applyPatch, readPatchRequest } from './patch.js';
 import { project, queryText } from './projection.js';
 import { authenticateScim, type ScimCaller } from './scim-auth.js';
@@ -200,7 +205,11 @@ async function writeUser(
     if (value === null) Reflect.deleteProperty(attributes, key);
     else attributes[key] = value;
   }
-  const wasLeaver = person?.status === 'leaver';
+  // What the client said before (the admin's overrides aside) decides what this write changes.
+  const previous = person
+    ? withSourceValues(person, person.overrides ?? {}, person.sourceValues ?? {})
+    : null;
+  const wasLeaver = previous?.status === 'leaver';
   const values: Partial<Person> = {
     tenantId: caller.tenantId,
     sourceConnectionId: caller.connectionId,
@@ -218,13 +227,18 @@ async function writeUser(
     managerId,
     managerExternalId,
     status: fields.active ? 'active' : 'inactive',
-    terminationDate: wasLeaver ? null : (person?.terminationDate ?? null),
+    terminationDate: wasLeaver ? null : (previous?.terminationDate ?? null),
     attributes,
     lastSeenAt: new Date(),
   };
-  // Fields an admin overrode by hand keep the admin's value (see Person.overrides).
-  for (const [field, value] of Object.entries(person?.overrides ?? {}))
-    (values as Record<string, unknown>)[field] = value;
+  // A SCIM client is a source like HR: fields an admin overrode keep the admin's value, and what the client says
+  // for them is kept as the source value that clearing the override brings back (as the HR upsert does).
+  values.sourceValues = overlayOverrides(
+    values as Record<string, unknown>,
+    person?.overrides ?? {},
+    person?.sourceValues ?? {},
+    PERSON_OVERRIDE_KEYS,
+  );
   const saved = person
     ? await repo.save(Object.assign(person, values))
     : await repo.save(repo.create(values));
@@ -403,7 +417,14 @@ const patch: Handler = async (req, res, deps, caller, baseUrl) => {
     const existing = await findLiveUser(manager, caller, String(req.params.id), true);
     checkIfMatch(req, existing.version);
     const current = await renderOne(manager, caller, existing, baseUrl);
-    const draft = structuredClone(current);
+    // The operations change the client's own record: start from what it last sent, not the admin's overrides
+    // (else an overridden title would be taken for the client's and become the value a cleared override restores).
+    const draft = await renderOne(
+      manager,
+      caller,
+      withSourceValues(existing, existing.overrides ?? {}, existing.sourceValues ?? {}),
+      baseUrl,
+    );
     const groupsBefore = JSON.stringify(draft.groups);
     applyPatch(draft, operations);
     const fields = readUser(draft);

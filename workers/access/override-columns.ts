@@ -26,6 +26,47 @@ export const PERSON_OVERRIDE_COLUMNS = {
 /** The override key the sync must also respect for `manager_id`. */
 export const MANAGER_OVERRIDE = 'managerId';
 
+/** Every key an admin may override on a person (the admin API's `set` / `clear` keys). */
+export const PERSON_OVERRIDE_KEYS: readonly string[] = [
+  ...Object.keys(PERSON_OVERRIDE_COLUMNS),
+  MANAGER_OVERRIDE,
+];
+
+/**
+ * The same rule as `keepOverridden` + `shadowSourceValues`, for a source that writes a whole record through the
+ * ORM rather than the upsert SQL (inbound SCIM): each overridden key keeps the admin's value and what the source
+ * now says goes to the returned source values. A key the record does not carry (the source does not own it) keeps
+ * its earlier source value. Mutates `record`.
+ */
+export function overlayOverrides(
+  record: Record<string, unknown>,
+  overrides: Record<string, unknown>,
+  previousSourceValues: Record<string, unknown>,
+  keys: readonly string[],
+): Record<string, unknown> {
+  const sourceValues: Record<string, unknown> = {};
+  for (const key of keys) {
+    if (!(key in overrides)) continue;
+    if (key in record) {
+      sourceValues[key] = record[key] ?? null;
+      record[key] = overrides[key];
+    } else if (key in previousSourceValues) sourceValues[key] = previousSourceValues[key];
+  }
+  return sourceValues;
+}
+
+/** A record as its source last gave it: the overridden fields carry the source values instead of the admin's. */
+export function withSourceValues<T extends object>(
+  record: T,
+  overrides: Record<string, unknown>,
+  sourceValues: Record<string, unknown>,
+): T {
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(record) as object) as T, record);
+  for (const key of Object.keys(overrides))
+    if (key in sourceValues) (copy as Record<string, unknown>)[key] = sourceValues[key];
+  return copy;
+}
+
 /** Department override key → departments column (`managerPersonId` is never written by a source read). */
 export const DEPARTMENT_OVERRIDE_COLUMNS = {
   name: 'name',

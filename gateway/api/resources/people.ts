@@ -143,13 +143,19 @@ async function applyPersonPatch(person: Person, body: z.infer<typeof PersonPatch
   for (const field of cleared) {
     if (!(field in (person.overrides ?? {})) || field in set) continue;
     // The source's value comes back now, not at the source's next change of this person.
-    if (field === MANAGER_OVERRIDE) target[field] = await sourceManagerId(ctx.manager, person);
+    // HR names the manager by external id (looked up now: that person may have arrived since); a SCIM client
+    // names them by directory id, kept with the other source values.
+    if (field === MANAGER_OVERRIDE && person.managerExternalId)
+      target[field] = await sourceManagerId(ctx.manager, person);
     else if (field in shadows) target[field] = shadows[field];
+    else if (field === MANAGER_OVERRIDE) target[field] = null;
     Reflect.deleteProperty(shadows, field);
   }
   for (const [field, value] of Object.entries(set)) {
     // The value the source gave (on the column until now) is kept to put back when the override is cleared.
-    if (person.sourceConnectionId && !(field in (person.overrides ?? {})) && field !== MANAGER_OVERRIDE)
+    // A manager the source names by external id is looked up again on clear instead.
+    const shadowed = field !== MANAGER_OVERRIDE || !person.managerExternalId;
+    if (person.sourceConnectionId && !(field in (person.overrides ?? {})) && shadowed)
       shadows[field] = target[field] ?? null;
     overrides[field] = value;
     target[field] = value;
