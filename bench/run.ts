@@ -6,6 +6,7 @@ type Bench = (argv: string[]) => Promise<void>;
 
 const BENCHES: Record<string, () => Promise<Bench>> = {
   connectors: async () => (await import('./connectors.js')).runConnectorsBench,
+  rules: async () => (await import('./rules.js')).runRulesBench,
   'ldap-seed': async () => (await import('./ldap-seed.js')).runLdapSeedBench,
   sso: async () => (await import('./sso.js')).runSsoBench,
   sync: async () => (await import('./sync.js')).runSyncBench,

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export type SyncRunKind = 'source' | 'target' | 'person' | 'data' | 'housekeeping';
+/** `role_rules`: a tenant's people re-evaluated after a role rule changed (workers/activities/role-rules.ts). */
+export type SyncRunKind = 'source' | 'target' | 'person' | 'data' | 'housekeeping' | 'role_rules';
 export type SyncRunTrigger = 'schedule' | 'manual' | 'webhook' | 'person_change' | 'api';
 export type SyncRunStatus =
   'running' | 'held' | 'succeeded' | 'partially_failed' | 'failed' | 'cancelled' | 'rejected';
@@ -21,6 +22,9 @@ export interface SyncRunCounts {
   unmanaged?: number;
   /** Actions recorded but not (yet) written: a dry run's plan, or a held run's disables and deletes. */
   planned?: number;
+  /** Role-rule evaluations: rule-given role assignments added and removed. */
+  rolesGranted?: number;
+  rolesRevoked?: number;
 }
 
 /** One execution of a sync workflow, with its counts as they grow (the console shows progress from here). */

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { Person } from '../../core/entities/index.js';
 import { tenantAncestors, type PersonView } from './person-view.js';
-import type { AccessContext } from './access-context.js';
+import { loadPersonViews, type AccessContext } from './access-context.js';
 import { evaluateCondition } from './evaluate-condition.js';
 
 type Db = DataSource | EntityManager;
@@ -71,4 +72,53 @@ export async function applyRoleRules(
     }
   }
   return { changedPersonIds: [...changed], added: toAdd.length, removed: toRemove.length };
+}
+
+/** People re-evaluated per page when a rule change is re-applied (one transaction, a handful of statements). */
+export const REAPPLY_PAGE = 500;
+
+export interface ReapplyPageResult {
+  /** People read on this page. */
+  read: number;
+  /** People whose rule-given roles changed (touched, so incremental provisioning picks them up). */
+  changed: number;
+  added: number;
+  removed: number;
+  /** The last person id of a full page (the keyset cursor for the next one), null after the last page. */
+  next: string | null;
+}
+
+/**
+ * Re-evaluates the rules for one keyset page (by id) of the people in `reach` (a tenant and its subsidiaries) and
+ * touches `updated_at` of those whose roles changed. The caller gives the transaction: the page's assignments and
+ * touches land together.
+ */
+export async function reapplyRulesPage(
+  db: Db,
+  ctx: AccessContext,
+  reach: string[],
+  after: string | null,
+  limit = REAPPLY_PAGE,
+): Promise<ReapplyPageResult> {
+  const qb = db
+    .getRepository(Person)
+    .createQueryBuilder('p')
+    .where('p.tenantId IN (:...reach)', { reach })
+    .orderBy('p.id', 'ASC')
+    .limit(limit);
+  if (after) qb.andWhere('p.id > :after', { after });
+  const people = await qb.getMany();
+  if (people.length === 0) return { read: 0, changed: 0, added: 0, removed: 0, next: null };
+  const views = await loadPersonViews(db, ctx, people);
+  const { changedPersonIds, added, removed } = await applyRoleRules(db, ctx, views);
+  if (changedPersonIds.length > 0) {
+    await db.query('UPDATE people SET updated_at = now() WHERE id = ANY($1)', [changedPersonIds]);
+  }
+  return {
+    read: people.length,
+    changed: changedPersonIds.length,
+    added,
+    removed,
+    next: people.length < limit ? null : (people.at(-1)?.id ?? null),
+  };
 }

@@ -2,4 +2,5 @@
 export { housekeepingWorkflow } from './housekeeping.js';
 export { provisionPersonWorkflow } from './provision-person.js';
 export { provisionTargetWorkflow } from './provision-target.js';
+export { reevaluateRoleRulesWorkflow } from './reevaluate-role-rules.js';
 export { syncSourceWorkflow } from './sync-source.js';

@@ -1,17 +1,26 @@
 import { z } from 'zod';
 import { Person, Role, RoleRule } from '../../../core/entities/index.js';
 import { loadAccessContext, loadPersonViews, tenantSubtree } from '../../../workers/access/access-context.js';
-import { applyRoleRules } from '../../../workers/access/role-rules.js';
+import { requestRuleEvaluation } from '../../../workers/role-rules-client.js';
 import { evaluateCondition } from '../../../workers/access/evaluate-condition.js';
 import { ruleConditionSchema, type RuleCondition } from '../../../workers/access/rule-condition.js';
 import { resourceRoutes } from '../http/crud.js';
 import { findVisible } from '../http/crud.js';
 import { presentRecord, recordFields } from '../http/record-fields.js';
-import { defineRoute } from '../http/route.js';
+import { defineRoute, type ApiRoute, type RouteContext } from '../http/route.js';
 import { IdParams, Name } from '../http/schemas.js';
-import type { Principal } from '../auth/principal.js';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { loadReference } from './references.js';
+
+const RuleEvaluationOut = z
+  .object({
+    workflowId: z.string().describe('One per tenant: edits made while it runs restart it rather than queue'),
+    runId: z
+      .string()
+      .describe('The Temporal run; its record is the sync run (kind role_rules) of this workflow id'),
+    status: z.literal('running'),
+  })
+  .meta({ id: 'RoleRuleEvaluation' });
 
 export const RoleRuleOut = z
   .object({
@@ -25,6 +34,12 @@ export const RoleRuleOut = z
     valid: z
       .boolean()
       .describe('False when the stored condition no longer parses (the rule then matches nobody)'),
+    evaluation: RuleEvaluationOut.nullable()
+      .optional()
+      .describe(
+        'On create and update responses: the background re-evaluation of the tenant’s people this change started ' +
+          '(null when it could not be started; the next provisioning run of a target then applies the rule)',
+      ),
   })
   .meta({ id: 'RoleRule' });
 
@@ -32,90 +47,90 @@ const RuleCondition = ruleConditionSchema.describe(
   'A tree of all / any / not over tests: { attribute, op, value }, { department }, { subsidiary }, { memberOf }, { always: true }',
 );
 
-/** Role rules: conditions over person attributes that give a role. The rule engine is the sync engine's. */
+/**
+ * Role rules: conditions over person attributes that give a role. The rule engine is the sync engine's. A change
+ * commits at once; re-evaluating the tenant's people (100,000 take seconds) runs as a workflow afterwards.
+ */
 export const roleRuleRoutes = [
-  ...resourceRoutes({
-    plural: 'role-rules',
-    singular: 'role rule',
-    title: 'Role rule',
-    tag: 'Access model',
-    entity: RoleRule,
-    output: RoleRuleOut,
-    auditType: 'role_rule',
-    tenantOf: (r) => r.tenantId,
-    tenantColumn: 'x.tenantId',
-    present: (r) => ({
-      ...presentRecord(r),
-      tenantId: r.tenantId,
-      roleId: r.roleId,
-      name: r.name,
-      condition: r.condition,
-      includeSubsidiaries: r.includeSubsidiaries,
-      enabled: r.enabled,
-      valid: ruleConditionSchema.safeParse(r.condition).success,
+  ...evaluateAfterChanges(
+    resourceRoutes({
+      plural: 'role-rules',
+      singular: 'role rule',
+      title: 'Role rule',
+      tag: 'Access model',
+      entity: RoleRule,
+      output: RoleRuleOut,
+      auditType: 'role_rule',
+      tenantOf: (r) => r.tenantId,
+      tenantColumn: 'x.tenantId',
+      present: (r) => ({
+        ...presentRecord(r),
+        tenantId: r.tenantId,
+        roleId: r.roleId,
+        name: r.name,
+        condition: r.condition,
+        includeSubsidiaries: r.includeSubsidiaries,
+        enabled: r.enabled,
+        valid: ruleConditionSchema.safeParse(r.condition).success,
+      }),
+      list: {
+        sorts: {
+          name: { property: 'name', cast: 'text' },
+          createdAt: { property: 'createdAt', cast: 'timestamptz' },
+        },
+        defaultSort: 'name',
+        filters: {
+          tenantId: z.uuid().optional(),
+          roleId: z.uuid().optional(),
+          enabled: z.enum(['true', 'false']).optional(),
+        },
+        applyFilters: (qb, query) => {
+          if (query.tenantId) qb.andWhere('x.tenantId = :tenantId', { tenantId: query.tenantId });
+          if (query.roleId) qb.andWhere('x.roleId = :roleId', { roleId: query.roleId });
+          if (query.enabled) qb.andWhere('x.enabled = :enabled', { enabled: query.enabled === 'true' });
+        },
+      },
+      create: {
+        permission: 'access.write',
+        body: z.strictObject({
+          roleId: z.uuid(),
+          name: Name,
+          condition: RuleCondition,
+          includeSubsidiaries: z.boolean().default(true),
+          enabled: z.boolean().default(true),
+        }),
+        build: async (body, ctx) => {
+          const role = await loadReference(ctx.manager, Role, body.roleId, ctx.principal, 'roleId', 'Role');
+          ctx.principal.assertCan('access.write', role.tenantId, 'Role');
+          return {
+            tenantId: role.tenantId,
+            roleId: role.id,
+            name: body.name,
+            condition: body.condition as unknown as Record<string, unknown>,
+            includeSubsidiaries: body.includeSubsidiaries,
+            enabled: body.enabled,
+          };
+        },
+      },
+      update: {
+        permission: 'access.write',
+        body: z.strictObject({
+          name: Name.optional(),
+          condition: RuleCondition.optional(),
+          includeSubsidiaries: z.boolean().optional(),
+          enabled: z.boolean().optional(),
+        }),
+        apply: (rule, body) => {
+          if (body.name !== undefined) rule.name = body.name;
+          if (body.condition !== undefined)
+            rule.condition = body.condition as unknown as Record<string, unknown>;
+          if (body.includeSubsidiaries !== undefined) rule.includeSubsidiaries = body.includeSubsidiaries;
+          if (body.enabled !== undefined) rule.enabled = body.enabled;
+        },
+      },
+      remove: { permission: 'access.write' },
     }),
-    list: {
-      sorts: {
-        name: { property: 'name', cast: 'text' },
-        createdAt: { property: 'createdAt', cast: 'timestamptz' },
-      },
-      defaultSort: 'name',
-      filters: {
-        tenantId: z.uuid().optional(),
-        roleId: z.uuid().optional(),
-        enabled: z.enum(['true', 'false']).optional(),
-      },
-      applyFilters: (qb, query) => {
-        if (query.tenantId) qb.andWhere('x.tenantId = :tenantId', { tenantId: query.tenantId });
-        if (query.roleId) qb.andWhere('x.roleId = :roleId', { roleId: query.roleId });
-        if (query.enabled) qb.andWhere('x.enabled = :enabled', { enabled: query.enabled === 'true' });
-      },
-    },
-    create: {
-      permission: 'access.write',
-      body: z.strictObject({
-        roleId: z.uuid(),
-        name: Name,
-        condition: RuleCondition,
-        includeSubsidiaries: z.boolean().default(true),
-        enabled: z.boolean().default(true),
-      }),
-      build: async (body, ctx) => {
-        const role = await loadReference(ctx.manager, Role, body.roleId, ctx.principal, 'roleId', 'Role');
-        ctx.principal.assertCan('access.write', role.tenantId, 'Role');
-        return {
-          tenantId: role.tenantId,
-          roleId: role.id,
-          name: body.name,
-          condition: body.condition as unknown as Record<string, unknown>,
-          includeSubsidiaries: body.includeSubsidiaries,
-          enabled: body.enabled,
-        };
-      },
-      afterInsert: (rule, _body, ctx) => reapplyRules(ctx.manager, rule.tenantId),
-    },
-    update: {
-      permission: 'access.write',
-      body: z.strictObject({
-        name: Name.optional(),
-        condition: RuleCondition.optional(),
-        includeSubsidiaries: z.boolean().optional(),
-        enabled: z.boolean().optional(),
-      }),
-      apply: (rule, body) => {
-        if (body.name !== undefined) rule.name = body.name;
-        if (body.condition !== undefined)
-          rule.condition = body.condition as unknown as Record<string, unknown>;
-        if (body.includeSubsidiaries !== undefined) rule.includeSubsidiaries = body.includeSubsidiaries;
-        if (body.enabled !== undefined) rule.enabled = body.enabled;
-      },
-      afterSave: (rule, _before, ctx) => reapplyRules(ctx.manager, rule.tenantId),
-    },
-    remove: {
-      permission: 'access.write',
-      afterDelete: (rule, ctx) => reapplyRules(ctx.manager, rule.tenantId),
-    },
-  }),
+  ),
   defineRoute({
     method: 'post',
     path: '/role-rules/preview',
@@ -134,7 +149,7 @@ export const roleRuleRoutes = [
       ctx.principal.assertVisible(ctx.body.tenantId, 'Tenant');
       return {
         status: 200,
-        body: await matchPeople(ctx.deps.dataSource, ctx.principal, {
+        body: await matchPeople(ctx.deps.dataSource, (id) => ctx.principal.can('read', id), {
           tenantId: ctx.body.tenantId,
           condition: ctx.body.condition,
           includeSubsidiaries: ctx.body.includeSubsidiaries,
@@ -164,7 +179,7 @@ export const roleRuleRoutes = [
       if (!parsed.success) return { status: 200, body: { scanned: 0, matched: 0, sample: [] } };
       return {
         status: 200,
-        body: await matchPeople(ctx.deps.dataSource, ctx.principal, {
+        body: await matchPeople(ctx.deps.dataSource, (id) => ctx.principal.can('read', id), {
           tenantId: rule.tenantId,
           condition: parsed.data,
           includeSubsidiaries: rule.includeSubsidiaries,
@@ -200,14 +215,14 @@ const PAGE = 500;
  * Evaluates a condition over every person the rule could reach (its tenant, and the subtree when it includes
  * subsidiaries) that the caller may see, a page at a time, with the sync engine's own evaluator.
  */
-async function matchPeople(
+export async function matchPeople(
   ds: DataSource,
-  principal: Principal,
+  canRead: (tenantId: string) => boolean,
   input: { tenantId: string; condition: RuleCondition; includeSubsidiaries: boolean; sample: number },
 ) {
   const ctx = await loadAccessContext(ds, input.tenantId);
   const reach = input.includeSubsidiaries ? tenantSubtree(ctx.tenants, input.tenantId) : [input.tenantId];
-  const tenants = reach.filter((id) => principal.can('read', id));
+  const tenants = reach.filter(canRead);
   let scanned = 0;
   let matched = 0;
   const sample: {
@@ -252,32 +267,69 @@ async function matchPeople(
   return { scanned, matched, sample };
 }
 
+/** Fields of an update that change who holds the role (a rename changes nobody's roles). */
+const EVALUATED_FIELDS = ['condition', 'includeSubsidiaries', 'enabled'];
+
 /**
- * A rule change takes effect on role assignments at once, in the same transaction, through the sync engine's own
- * `applyRoleRules` over every person the rule can reach (a page at a time): the "why" views, mapping previews and
- * dry runs are then right straight away, and the next provisioning run writes the accounts. People whose roles
- * changed are touched so an incremental run picks them up.
+ * Wraps the generated create / update / delete handlers: once their transaction has committed (so the workflow reads
+ * the change), the tenant's people are re-evaluated in the background by `reevaluateRoleRulesWorkflow`. The response
+ * names the evaluation (a header on delete, which has no body). Not starting it (Temporal unreachable) does not undo
+ * the saved change: it is logged, the response says `evaluation: null`, and a target's next provisioning run
+ * re-applies the rules for the people it provisions.
  */
-async function reapplyRules(manager: EntityManager, tenantId: string): Promise<void> {
-  const ctx = await loadAccessContext(manager, tenantId);
-  const reach = tenantSubtree(ctx.tenants, tenantId);
-  let after: string | null = null;
-  for (;;) {
-    const qb = manager
-      .getRepository(Person)
-      .createQueryBuilder('p')
-      .where('p.tenantId IN (:...reach)', { reach })
-      .orderBy('p.id', 'ASC')
-      .limit(PAGE);
-    if (after) qb.andWhere('p.id > :after', { after });
-    const people = await qb.getMany();
-    if (people.length === 0) return;
-    const views = await loadPersonViews(manager, ctx, people);
-    const { changedPersonIds } = await applyRoleRules(manager, ctx, views);
-    if (changedPersonIds.length > 0) {
-      await manager.query('UPDATE people SET updated_at = now() WHERE id = ANY($1)', [changedPersonIds]);
-    }
-    if (people.length < PAGE) return;
-    after = people.at(-1)?.id ?? null;
+function evaluateAfterChanges(routes: ApiRoute[]): ApiRoute[] {
+  return routes.map((route) => {
+    if (!['createRoleRule', 'updateRoleRule', 'deleteRoleRule'].includes(route.operationId)) return route;
+    return {
+      ...route,
+      handle: async (ctx) => {
+        let tenantId: string | null = null;
+        if (route.method === 'delete') {
+          // A rule's tenant never changes; read it before the row is gone (the handler checks visibility).
+          const [row] = (await ctx.deps.dataSource.query(`SELECT tenant_id FROM role_rules WHERE id = $1`, [
+            (ctx.params as { id: string }).id,
+          ])) as { tenant_id: string }[];
+          tenantId = row?.tenant_id ?? null;
+        }
+        const result = await route.handle(ctx);
+        if (result.status >= 300) return result;
+        const body = result.body as { tenantId?: string } | undefined;
+        tenantId = body?.tenantId ?? tenantId;
+        const changesRoles =
+          route.method !== 'patch' ||
+          EVALUATED_FIELDS.some((f) => f in (ctx.body as Record<string, unknown>));
+        if (!tenantId || !changesRoles) return result;
+        const evaluation = await startEvaluation(ctx, tenantId);
+        if (route.method === 'delete') {
+          return evaluation
+            ? { ...result, headers: { ...result.headers, 'Junction-Rule-Evaluation': evaluation.workflowId } }
+            : result;
+        }
+        return { ...result, body: { ...(result.body as object), evaluation } };
+      },
+    };
+  });
+}
+
+async function startEvaluation(
+  ctx: RouteContext<unknown, unknown, unknown>,
+  tenantId: string,
+): Promise<{ workflowId: string; runId: string; status: 'running' } | null> {
+  try {
+    const started = await requestRuleEvaluation(
+      ctx.deps.temporal.client,
+      ctx.deps.temporal.taskQueue,
+      tenantId,
+      {
+        requestedBy: ctx.principal.actor.label.slice(0, 200),
+      },
+    );
+    return { ...started, status: 'running' };
+  } catch (error) {
+    ctx.deps.log.warn(
+      { err: error, tenantId },
+      'role rule saved, but its re-evaluation could not be started (Temporal unavailable)',
+    );
+    return null;
   }
 }

@@ -16,7 +16,7 @@ const RUN_STATUSES = [
   'cancelled',
   'rejected',
 ] as const;
-const RUN_KINDS = ['source', 'target', 'person', 'data', 'housekeeping'] as const;
+const RUN_KINDS = ['source', 'target', 'person', 'data', 'housekeeping', 'role_rules'] as const;
 const EVENT_ACTIONS = ['create', 'update', 'disable', 'enable', 'delete', 'move', 'leaver', 'skip'] as const;
 const EVENT_STATUSES = ['ok', 'planned', 'failed', 'quarantined'] as const;
 
