@@ -15,6 +15,7 @@ import { createIdentityProvider } from '../../sso/admin/identity-providers.js';
 import { createPasswordIdentity } from '../../sso/admin/local-accounts.js';
 import { createTestDatabase, type TestDatabase } from '../harness/database.js';
 import { readServices } from '../harness/services.js';
+import { apiClient, createAdminToken } from '../integration/api-harness.js';
 import {
   connectTestTemporal,
   startTestWorker,
@@ -334,6 +335,52 @@ describe('admin console in Chromium', () => {
       .getByText(/role staff/)
       .waitFor();
     await shot('person-accounts-why');
+  });
+
+  it('shows an overridden field with HR’s value beneath, and clears it by keyboard (after a change made meanwhile)', async () => {
+    const [person] = (await db.dataSource.query(
+      `SELECT id, display_name, job_title FROM people
+        WHERE status = 'active' AND source_connection_id IS NOT NULL AND job_title IS NOT NULL
+        ORDER BY display_name LIMIT 1`,
+    )) as [{ id: string; display_name: string; job_title: string }];
+    const [group] = (await db.dataSource.query(`SELECT id FROM tenants WHERE slug = 'acme'`)) as [
+      { id: string },
+    ];
+    const api = apiClient(gateway.url, await createAdminToken(db.dataSource, group.id, 'group_admin'));
+    const set = await api.patch(`/people/${person.id}`, { set: { jobTitle: 'Chief Console Tester' } });
+    expect(set.status).toBe(200);
+
+    await page.goto(`${gateway.url}/console/#/people/${person.id}`);
+    // The previous step may have left this very page open: a goto to the same hash would not draw it again.
+    await page.reload();
+    await page.getByRole('heading', { name: person.display_name }).waitFor();
+    const title = page.locator('.overridden[data-field="jobTitle"]');
+    await title.getByText('Chief Console Tester').waitFor();
+    await title.getByText(`Source: ${person.job_title}`).waitFor();
+    await shot('person-override');
+
+    // Another admin changes the person after the page was read: the clear is refused (412) and the page redrawn.
+    expect((await api.patch(`/people/${person.id}`, { set: { location: 'Mars' } })).status).toBe(200);
+    await page.getByRole('button', { name: 'Clear override of job title' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByText(/changed since the page was opened/).waitFor();
+    await page.locator('.overridden[data-field="location"]').waitFor();
+    expect(await title.count()).toBe(1);
+
+    await page.getByRole('button', { name: 'Clear override of job title' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('Override of job title cleared.').waitFor();
+    await title.waitFor({ state: 'detached' });
+    await page
+      .locator('dl.record div')
+      .filter({ hasText: /^Job title/ })
+      .getByText(person.job_title)
+      .waitFor();
+    await shot('person-override-cleared');
+    const [row] = (await db.dataSource.query(`SELECT job_title, overrides FROM people WHERE id = $1`, [
+      person.id,
+    ])) as [{ job_title: string; overrides: Record<string, unknown> }];
+    expect(row).toEqual({ job_title: person.job_title, overrides: { location: 'Mars' } });
   });
 
   it('shows runs, approvals and the audit log, and stays usable by keyboard and on a phone', async () => {

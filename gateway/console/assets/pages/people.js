@@ -1,4 +1,4 @@
-import { get, post, query } from '../api.js';
+import { api, get, post, query } from '../api.js';
 import { describe } from '../app.js';
 import {
   button,
@@ -16,6 +16,7 @@ import {
   toast,
 } from '../dom.js';
 import { pageHeader, pager, statusBadge, tenantName } from './common.js';
+import { recordEntries, referencedIds } from './person-overrides.js';
 
 export async function render(main, params) {
   if (params[0]) return renderPerson(main, params[0]);
@@ -102,8 +103,28 @@ function because(list) {
   );
 }
 
+/** Names for the department and manager ids an override involves (an id that is gone stays an id). */
+async function referenceNames(person) {
+  const { departments, people } = referencedIds(person);
+  const names = new Map();
+  const lookups = [
+    ...departments.map((d) => get(`/departments/${d}`).then((x) => names.set(d, x.name))),
+    ...people.map((p) => get(`/people/${p}`).then((x) => names.set(p, x.displayName))),
+  ];
+  await Promise.allSettled(lookups);
+  return names;
+}
+
 async function renderPerson(main, id) {
-  const [person, access] = await Promise.all([get(`/people/${id}`), get(`/people/${id}/access`)]);
+  const [read, access] = await Promise.all([api('GET', `/people/${id}`), get(`/people/${id}/access`)]);
+  const person = read.body;
+  const names = await referenceNames(person);
+  // After an override is cleared (or a stale clear was refused) the page is drawn again from the server's state.
+  const redraw = (message, kind, reload = true) => {
+    toast(message, kind);
+    if (!reload) return;
+    void renderPerson(clear(main), id).then(() => main.querySelector('#directory-record')?.focus());
+  };
   const out = h('div', { class: 'action-result', 'aria-live': 'polite' });
   const run = (label, action) =>
     button(
@@ -191,28 +212,25 @@ async function renderPerson(main, id) {
         'No application.',
       ),
     ),
-    section(
-      'Directory record',
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'directory-record' },
+      h('h2', { id: 'directory-record', tabindex: '-1' }, 'Directory record'),
+      Object.keys(person.overrides ?? {}).length > 0
+        ? h(
+            'p',
+            { class: 'hint' },
+            'Fields marked overridden were set by an admin and win over the source; clearing one brings back the source’s value.',
+          )
+        : null,
       h(
         'dl',
         { class: 'record' },
-        [
-          'employeeNumber',
-          'givenName',
-          'familyName',
-          'jobTitle',
-          'rank',
-          'grade',
-          'costCenter',
-          'division',
-          'location',
-          'hireDate',
-          'terminationDate',
-        ].map((k) => h('div', {}, h('dt', {}, k), h('dd', {}, person[k] ?? '—'))),
+        recordEntries(person, read.etag, names, redraw),
         h(
           'div',
           {},
-          h('dt', {}, 'source'),
+          h('dt', {}, 'Source'),
           h(
             'dd',
             {},
@@ -221,8 +239,7 @@ async function renderPerson(main, id) {
               : 'entered by hand',
           ),
         ),
-        h('div', {}, h('dt', {}, 'overrides'), h('dd', {}, json(person.overrides))),
-        h('div', {}, h('dt', {}, 'attributes'), h('dd', {}, json(person.attributes))),
+        h('div', {}, h('dt', {}, 'Attributes'), h('dd', {}, json(person.attributes))),
       ),
     ),
   );
