@@ -12,7 +12,7 @@ import {
   loadKeyMaterial,
   type KeyMaterial,
 } from './provider/keys/signing-keys.js';
-import { findSsoSession, type ActiveSsoSession } from './sessions/sso-sessions.js';
+import { findSsoSession, findSsoSessionWithView, type ActiveSsoSession } from './sessions/sso-sessions.js';
 import { ExpiringStore } from './state/expiring-store.js';
 import { SamlIdp } from './provider/saml/saml-idp.js';
 import { LdapSignIn } from './upstream/ldap/ldap-sign-in.js';
@@ -57,6 +57,7 @@ export class SsoRuntime {
     this.store = new ExpiringStore(deps.dataSource);
     this.applications = new ApplicationDirectory(deps.dataSource);
     this.views = new PersonViews(deps.dataSource, this.applications);
+    this.views.readSessionWith((ctx) => this.ssoSessionOf(ctx));
     this.upstreamOidc = new UpstreamOidc(deps, this.store);
     this.upstreamSaml = new UpstreamSaml(deps, this.store);
     this.ldap = new LdapSignIn(deps, this.store);
@@ -86,10 +87,24 @@ export class SsoRuntime {
   ssoSessionOf(ctx: KoaContextWithOIDC): Promise<ActiveSsoSession | undefined> {
     let pending = this.sessionsByRequest.get(ctx);
     if (!pending) {
-      pending = findSsoSession(this.deps.dataSource, ctx.cookies.get(SSO_SESSION_COOKIE, { signed: false }));
+      pending = this.loadSsoSession(ctx);
       this.sessionsByRequest.set(ctx, pending);
     }
     return pending;
+  }
+
+  /**
+   * For a request naming an enabled app, the session's person as that app sees them comes with the session (one
+   * statement): the interaction policy's access check and findAccount ask for it next.
+   */
+  private async loadSsoSession(ctx: KoaContextWithOIDC): Promise<ActiveSsoSession | undefined> {
+    const token = ctx.cookies.get(SSO_SESSION_COOKIE, { signed: false });
+    const clientId = ctx.oidc?.client?.clientId;
+    const app = token && clientId ? await this.applications.byClientId(clientId) : undefined;
+    if (!clientId || !app?.enabled) return findSsoSession(this.deps.dataSource, token);
+    const found = await findSsoSessionWithView(this.deps.dataSource, token, app.id);
+    if (found) this.views.seed(ctx, found.session.personId, clientId, found.view);
+    return found?.session;
   }
 
   /** The node request handler of the current oidc-provider instance. */

@@ -34,7 +34,7 @@ export interface PersonAppView {
   hasAccess: boolean;
 }
 
-interface ViewRow {
+export interface ViewRow {
   id: string;
   tenant_id: string;
   tenant_slug: string;
@@ -61,7 +61,9 @@ interface ViewRow {
 // application) yields the roles, the entitlement values, the app's groups and whether it grants app_access: the
 // role_assignments index is read once per view, not once per column. Every sign-in resume, code exchange and
 // refresh reads this view.
-const VIEW_SQL = `
+/** The view's SELECT for the person `person` (an SQL expression) and the application `$2`-style parameter `app`. */
+export function personAppViewSql(person: string, app: string): string {
+  return `
 SELECT p.id, p.tenant_id, t.slug AS tenant_slug, p.status, p.email, p.display_name, p.given_name, p.family_name,
        p.employee_number, p.job_title, p.rank, p.grade, p.cost_center, d.name AS department, p.attributes,
        g.roles, g.entitlements, g.app_groups,
@@ -72,7 +74,7 @@ SELECT p.id, p.tenant_id, t.slug AS tenant_slug, p.status, p.email, p.display_na
           WITH RECURSIVE up AS (
             SELECT id, parent_id FROM tenants WHERE id = p.tenant_id
             UNION ALL SELECT t2.id, t2.parent_id FROM tenants t2 JOIN up ON t2.id = up.parent_id)
-          SELECT 1 FROM applications a WHERE a.id = $2 AND a.open_to_all AND a.tenant_id IN (SELECT id FROM up))
+          SELECT 1 FROM applications a WHERE a.id = ${app} AND a.open_to_all AND a.tenant_id IN (SELECT id FROM up))
        ) AS has_access
   FROM people p
   JOIN tenants t ON t.id = p.tenant_id
@@ -84,10 +86,13 @@ SELECT p.id, p.tenant_id, t.slug AS tenant_slug, p.status, p.email, p.display_na
            array_agg(DISTINCT e.value) FILTER (WHERE e.kind = 'group' AND e.value <> '') AS app_groups,
            bool_or(e.kind = 'app_access') AS app_access
       FROM role_assignments ra
-      JOIN entitlements e ON e.role_id = ra.role_id AND e.application_id = $2
+      JOIN entitlements e ON e.role_id = ra.role_id AND e.application_id = ${app}
       JOIN roles r ON r.id = ra.role_id
      WHERE ra.person_id = p.id AND (ra.expires_at IS NULL OR ra.expires_at > now())) g
- WHERE p.id = $1`;
+ WHERE p.id = ${person}`;
+}
+
+const VIEW_SQL = personAppViewSql('$1', '$2');
 
 export async function loadPersonAppView(
   dataSource: DataSource,
@@ -96,7 +101,11 @@ export async function loadPersonAppView(
 ): Promise<PersonAppView | undefined> {
   if (!isUuid(personId) || !isUuid(applicationId)) return undefined;
   const row = await one<ViewRow>(dataSource, VIEW_SQL, [personId, applicationId], 'sso-person-app-view');
-  if (!row) return undefined;
+  return row ? toPersonAppView(row) : undefined;
+}
+
+/** A row of personAppViewSql (or its to_jsonb) as the view. */
+export function toPersonAppView(row: ViewRow): PersonAppView {
   const directoryGroups = row.directory_groups ?? [];
   return {
     id: row.id,

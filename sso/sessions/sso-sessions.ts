@@ -1,6 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { TenantSettings } from '../../core/entities/tenant.js';
+import {
+  personAppViewSql,
+  toPersonAppView,
+  type PersonAppView,
+  type ViewRow,
+} from '../access/person-app-view.js';
 import { one, rows } from '../db/sql.js';
 
 /** Okta's defaults are 2 h idle / 24 h absolute; a workforce gateway errs shorter on the absolute end. */
@@ -117,15 +123,44 @@ export async function findSsoSession(
   if (!token || token.length > 100) return undefined;
   const row = await one<SessionRow>(
     dataSource,
-    `SELECT s.token_hash, s.session_ref, s.tenant_id, s.person_id, s.identity_id, s.provider_id, s.amr,
-            s.created_at, s.expires_at, extract(epoch FROM now() - s.last_seen_at)::float8 AS idle_seconds,
-            t.settings
-       FROM sso_sessions s JOIN tenants t ON t.id = s.tenant_id
-      WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
+    `${SESSION_SELECT} ${SESSION_WHERE}`,
     [hashSessionToken(token)],
     'sso-session-find',
   );
-  if (!row || !row.person_id) return undefined;
+  return row ? liveSession(dataSource, row) : undefined;
+}
+
+/**
+ * findSsoSession, and with it — in the same statement — its person as the application `applicationId` sees them
+ * (person-app-view.ts): an authorization request that finds a live session asks for both.
+ */
+export async function findSsoSessionWithView(
+  dataSource: DataSource,
+  token: string | undefined,
+  applicationId: string,
+): Promise<{ session: ActiveSsoSession; view: PersonAppView | undefined } | undefined> {
+  if (!token || token.length > 100) return undefined;
+  const row = await one<SessionRow & { view: ViewRow | null }>(
+    dataSource,
+    `${SESSION_SELECT},
+            (SELECT to_jsonb(v) FROM (${personAppViewSql('s.person_id', '$2::uuid')}) v) AS view
+     ${SESSION_WHERE}`,
+    [hashSessionToken(token), applicationId],
+    'sso-session-find-with-view',
+  );
+  const session = row ? await liveSession(dataSource, row) : undefined;
+  if (!row || !session) return undefined;
+  return { session, view: row.view ? toPersonAppView(row.view) : undefined };
+}
+
+const SESSION_SELECT = `SELECT s.token_hash, s.session_ref, s.tenant_id, s.person_id, s.identity_id, s.provider_id,
+            s.amr, s.created_at, s.expires_at, extract(epoch FROM now() - s.last_seen_at)::float8 AS idle_seconds,
+            t.settings`;
+const SESSION_WHERE = `FROM sso_sessions s JOIN tenants t ON t.id = s.tenant_id
+      WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`;
+
+async function liveSession(dataSource: DataSource, row: SessionRow): Promise<ActiveSsoSession | undefined> {
+  if (!row.person_id) return undefined;
   const idleLimit = (row.settings.sessionIdleMinutes ?? DEFAULT_IDLE_MINUTES) * 60;
   if (row.idle_seconds > idleLimit) return undefined;
   if (row.idle_seconds > TOUCH_AFTER_SECONDS) {
