@@ -37,8 +37,9 @@ export const RoleRuleOut = z
     evaluation: RuleEvaluationOut.nullable()
       .optional()
       .describe(
-        'On create and update responses: the background re-evaluation of the tenant’s people this change started ' +
-          '(null when it could not be started; the next provisioning run of a target then applies the rule)',
+        'On create, and on an update of condition / includeSubsidiaries / enabled: the background ' +
+          're-evaluation of the tenant’s people this change started (null when it could not be started; a ' +
+          'target’s next provisioning run then re-applies the rules for the people it provisions)',
       ),
   })
   .meta({ id: 'RoleRule' });
@@ -282,6 +283,9 @@ function evaluateAfterChanges(routes: ApiRoute[]): ApiRoute[] {
     if (!['createRoleRule', 'updateRoleRule', 'deleteRoleRule'].includes(route.operationId)) return route;
     return {
       ...route,
+      description:
+        'Commits at once; the tenant’s people are re-evaluated afterwards by a workflow, one per tenant (a sync run ' +
+        'of kind role_rules). Its workflow id is in `evaluation`, or in the Junction-Rule-Evaluation header of a delete.',
       handle: async (ctx) => {
         let tenantId: string | null = null;
         if (route.method === 'delete') {
