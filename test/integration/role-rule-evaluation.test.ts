@@ -154,31 +154,68 @@ describe('role rule evaluation after a change', () => {
     expect(manualLeft).toBe(1);
   });
 
-  it('edits while an evaluation runs restart it (one workflow per tenant) and it continues as new on long runs', async () => {
-    const created = await admin.post<Json & { evaluation: { workflowId: string } }>('/role-rules', {
-      roleId,
-      name: 'Support',
-      condition: { attribute: 'jobTitle', op: 'eq', value: 'Support' },
+  it('an edit while an evaluation runs restarts it from the first person (one workflow per tenant), across continue-as-new', async () => {
+    // A bigger subsidiary: 10,300 people are 6 activities, each its own workflow execution below.
+    await ds.query(
+      `INSERT INTO people (tenant_id, version, employee_number, display_name, job_title, status)
+       SELECT $1, 1, 'X' || i, 'Extra ' || i, 'Engineer', 'active' FROM generate_series(1, 8000) i`,
+      [family.subB.id],
+    );
+    const role = await admin.post('/roles', { tenantId: family.subB.id, key: 'eng', name: 'Engineering' });
+    const rule = await admin.post<Json & { evaluation: { workflowId: string } }>('/role-rules', {
+      roleId: role.body.id,
+      name: 'Engineers',
+      condition: { attribute: 'jobTitle', op: 'eq', value: 'Engineer' },
       enabled: false,
     });
-    expect(created.status).toBe(201);
-    await settled(created.body.evaluation.workflowId);
-    // One activity per execution: every further page is a continue-as-new, and the edit below lands mid-pass.
+    expect(rule.status).toBe(201);
+    await settled(rule.body.evaluation.workflowId);
+
+    const [{ now: requestedAt }] = (await ds.query(`SELECT now()`)) as [{ now: Date }];
     const first = await requestRuleEvaluation(
       ctx.temporal.client,
       ctx.temporal.taskQueue,
-      family.subA.id,
+      family.subB.id,
       { requestedBy: 'test' },
       { pagesPerExecution: 1 },
     );
-    const enabled = await admin.patch<Json & { evaluation: { workflowId: string } }>(
-      `/role-rules/${String(created.body.id)}`,
+    // Wait until the first activity has recorded its page, so the edit lands mid-pass.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const [run] = (await ds.query(
+        `SELECT status, counts FROM sync_runs WHERE workflow_id = $1 AND started_at >= $2`,
+        [first.workflowId, requestedAt],
+      )) as { status: string; counts: { read?: number } }[];
+      if ((run?.counts.read ?? 0) > 0) {
+        expect(run!.status).toBe('running');
+        break;
+      }
+      if (Date.now() > deadline) throw new Error('the evaluation never recorded a page');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const enabled = await admin.patch<Json & { evaluation: { workflowId: string; runId: string } }>(
+      `/role-rules/${String(rule.body.id)}`,
       { enabled: true },
     );
     expect(enabled.body.evaluation.workflowId).toBe(first.workflowId);
     const outcome = await settled(first.workflowId);
-    expect(outcome.status).toBe('succeeded');
-    expect(await ruleHolders()).toBe(await peopleWithTitle('Support'));
+    expect(outcome).toMatchObject({ status: 'succeeded', passes: 2 });
+    expect(outcome.totals.read).toBeGreaterThan(PEOPLE + 8000);
+    const [{ n: engineers }] = (await ds.query(
+      `SELECT count(*)::int AS n FROM people WHERE tenant_id = $1 AND job_title = 'Engineer'`,
+      [family.subB.id],
+    )) as [{ n: number }];
+    const [{ n: holders }] = (await ds.query(
+      `SELECT count(*)::int AS n FROM role_assignments WHERE role_id = $1 AND source = 'rule'`,
+      [role.body.id],
+    )) as [{ n: number }];
+    expect(holders).toBe(engineers);
+    // The rule's creation had a run of its own; then one for the whole chain: the edit signalled the running
+    // evaluation (no second run), which continued as new page by page under the same record.
+    const runs = (await ds.query(`SELECT count(*)::int AS n FROM sync_runs WHERE workflow_id = $1`, [
+      first.workflowId,
+    ])) as [{ n: number }];
+    expect(runs[0].n).toBe(2);
     const description = await ctx.temporal.client.workflow.getHandle(first.workflowId).describe();
     expect(description.runId).not.toBe(first.runId);
   });
