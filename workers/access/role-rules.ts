@@ -67,9 +67,9 @@ export async function applyRoleRules(
         WHERE ra.person_id = ANY($1) AND (ra.expires_at IS NULL OR ra.expires_at > now()) ORDER BY r.key`,
       [[...changed]],
     )) as { person_id: string; key: string }[];
-    for (const view of views) {
-      if (changed.has(view.id)) view.roles = rows.filter((r) => r.person_id === view.id).map((r) => r.key);
-    }
+    const keys = new Map<string, string[]>();
+    for (const row of rows) keys.set(row.person_id, [...(keys.get(row.person_id) ?? []), row.key]);
+    for (const view of views) if (changed.has(view.id)) view.roles = keys.get(view.id) ?? [];
   }
   return { changedPersonIds: [...changed], added: toAdd.length, removed: toRemove.length };
 }

@@ -117,10 +117,8 @@ export async function reevaluateRoleRulesWorkflow(
   const outcome = await finish('succeeded');
   if (rulesChanged) {
     // Changed while the run was being recorded: evaluate again, as a run of its own.
-    await continueAsNew<typeof reevaluateRoleRulesWorkflow>({
-      tenantId: input.tenantId,
-      requestedBy: input.requestedBy,
-    });
+    const { resume: _done, ...fresh } = input;
+    await continueAsNew<typeof reevaluateRoleRulesWorkflow>(fresh);
   }
   return outcome;
 }
