@@ -1,6 +1,11 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { ApiToken } from '../core/entities/index.js';
+import { Vault } from '../core/vault/vault.js';
+import { mintToken } from '../gateway/api/auth/token-secret.js';
+import { startGateway } from '../gateway/server.js';
 import { startDevTemporal } from '../bin/embedded/temporal.js';
 import { freePort } from '../bin/runtime/free-port.js';
 import type { Logger } from '../core/logger.js';
@@ -37,7 +42,7 @@ export async function runRulesWorkflowBench(input: {
   });
   const running = worker.run();
   const setCondition = (value: string) =>
-    input.ds.query(`UPDATE role_rules SET condition = $2 WHERE tenant_id = $1`, [
+    input.ds.query(`UPDATE role_rules SET condition = $2 WHERE tenant_id = $1 AND name = 'Engineers'`, [
       input.tenantId,
       JSON.stringify({ attribute: 'jobTitle', op: 'eq', value }),
     ]);
@@ -59,6 +64,15 @@ export async function runRulesWorkflowBench(input: {
         per_s: Math.round(outcome.totals.read / wall),
         ...outcome.totals,
         passes: outcome.passes,
+        load: machineLoad(),
+      }),
+    );
+
+    console.log(
+      JSON.stringify({
+        bench: 'rules.api_create',
+        n: input.n,
+        ...(await timeApiCreate(client, taskQueue, input)),
         load: machineLoad(),
       }),
     );
@@ -99,4 +113,66 @@ export async function runRulesWorkflowBench(input: {
 async function evaluate(client: Client, taskQueue: string, tenantId: string): Promise<RuleEvaluationOutcome> {
   const started = await requestRuleEvaluation(client, taskQueue, tenantId, { requestedBy: 'bench' });
   return (await client.workflow.getHandle(started.workflowId).result()) as RuleEvaluationOutcome;
+}
+
+/**
+ * The admin API's `POST /role-rules` through a real gateway: what the admin waits for now (the rule committed and
+ * the evaluation started), then how long until the tenant has settled.
+ */
+async function timeApiCreate(
+  client: Client,
+  taskQueue: string,
+  input: { ds: DataSource; tenantId: string; roleId: string; log: Logger },
+): Promise<{ request_ms: number; settled_s: number }> {
+  const gateway = await startGateway(
+    {
+      dataSource: input.ds,
+      temporal: { client, namespace: client.options.namespace, taskQueue },
+      log: input.log,
+      publicUrl: 'http://127.0.0.1',
+      vault: new Vault(randomBytes(32)),
+    },
+    0,
+    '127.0.0.1',
+  );
+  try {
+    const minted = mintToken('admin');
+    const repo = input.ds.getRepository(ApiToken);
+    await repo.save(
+      repo.create({
+        tenantId: input.tenantId,
+        name: 'bench',
+        tokenHash: minted.hash,
+        prefix: minted.prefix,
+        kind: 'admin',
+        role: 'group_admin',
+        scopes: [],
+        connectionId: null,
+        createdBy: 'bench',
+        expiresAt: null,
+      }),
+    );
+    const started = Date.now();
+    const response = await fetch(`${gateway.url}/api/v1/role-rules`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${minted.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        roleId: input.roleId,
+        name: 'Active finance',
+        condition: {
+          all: [
+            { attribute: 'jobTitle', op: 'eq', value: 'Finance' },
+            { attribute: 'status', op: 'eq', value: 'active' },
+          ],
+        },
+      }),
+    });
+    const requestMs = Date.now() - started;
+    const body = (await response.json()) as { evaluation?: { workflowId: string } };
+    if (response.status !== 201 || !body.evaluation) throw new Error(`POST /role-rules: ${response.status}`);
+    await client.workflow.getHandle(body.evaluation.workflowId).result();
+    return { request_ms: requestMs, settled_s: round((Date.now() - started) / 1000) };
+  } finally {
+    await gateway.close();
+  }
 }
