@@ -141,3 +141,37 @@ export function apiClient(baseUrl: string, token: string | undefined) {
 }
 
 export type ApiClient = ReturnType<typeof apiClient>;
+
+export type ScimCall = (
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+  token?: string,
+) => Promise<ApiResponse>;
+
+/**
+ * A SCIM 2.0 client of the gateway's inbound SCIM server, as Okta or Entra would call it. The bearer is read per
+ * call (tests mint the tenant's SCIM token after the client is made), and one call may use another token.
+ */
+export function scimClient(baseUrl: string, bearer: () => string): ScimCall {
+  return async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    token: string = bearer(),
+  ): Promise<ApiResponse> => {
+    const response = await fetch(`${baseUrl}/scim/v2${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json', ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      body: (text ? JSON.parse(text) : {}) as Json,
+      headers: response.headers,
+    };
+  };
+}

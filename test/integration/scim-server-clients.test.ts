@@ -5,7 +5,9 @@ import {
   seedTenantFamily,
   startApiTestGateway,
   type ApiTestContext,
+  scimClient,
   type Json,
+  type ScimCall,
   type TenantFamily,
 } from './api-harness.js';
 
@@ -13,12 +15,6 @@ const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
-
-interface ScimResponse {
-  status: number;
-  body: Json;
-  headers: Headers;
-}
 
 /**
  * The inbound SCIM server driven the way Okta and Microsoft Entra drive it (their documented request sequences),
@@ -30,28 +26,11 @@ describe('inbound SCIM server', () => {
   let connection: Connection;
   let token: string;
 
-  const scim = async (
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-    bearer = token,
-  ): Promise<ScimResponse> => {
-    const response = await fetch(`${ctx.gateway.url}/scim/v2${path}`, {
-      method,
-      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/scim+json', ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      body: (text ? JSON.parse(text) : {}) as Json,
-      headers: response.headers,
-    };
-  };
+  let scim: ScimCall;
 
   beforeAll(async () => {
     ctx = await startApiTestGateway();
+    scim = scimClient(ctx.gateway.url, () => token);
     const ds = ctx.db.dataSource;
     family = await seedTenantFamily(ds);
     connection = await ds.getRepository(Connection).save(

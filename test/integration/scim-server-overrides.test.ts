@@ -5,7 +5,9 @@ import {
   startApiTestGateway,
   type ApiClient,
   type ApiTestContext,
+  scimClient,
   type Json,
+  type ScimCall,
 } from './api-harness.js';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -21,19 +23,7 @@ describe('admin overrides on SCIM-provisioned people', () => {
   let admin: ApiClient;
   let token: string;
 
-  const scim = async (
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: Json }> => {
-    const response = await fetch(`${ctx.gateway.url}/scim/v2${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : {}) as Json };
-  };
+  let scim: ScimCall;
 
   const user = (title: string, manager?: string) => ({
     schemas: [USER, ENTERPRISE],
@@ -48,6 +38,7 @@ describe('admin overrides on SCIM-provisioned people', () => {
 
   beforeAll(async () => {
     ctx = await startApiTestGateway();
+    scim = scimClient(ctx.gateway.url, () => token);
     const ds = ctx.db.dataSource;
     const family = await seedTenantFamily(ds, 'scimov');
     admin = apiClient(ctx.gateway.url, await createAdminToken(ds, family.group.id, 'group_admin'));

@@ -10,7 +10,9 @@ import {
   startApiTestGateway,
   type ApiClient,
   type ApiTestContext,
+  scimClient,
   type Json,
+  type ScimCall,
   type TenantFamily,
 } from './api-harness.js';
 
@@ -47,22 +49,11 @@ describe('SCIM-provisioned people reach the targets through the role rules', () 
   let wecom: WeComSimulator;
   let token: string;
 
-  const scim = async (
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: Json }> => {
-    const response = await fetch(`${ctx.gateway.url}/scim/v2${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : {}) as Json };
-  };
+  let scim: ScimCall;
 
   beforeAll(async () => {
     ctx = await startApiTestGateway();
+    scim = scimClient(ctx.gateway.url, () => token);
     const ds = ctx.db.dataSource;
     worker = await startTestWorker(ctx.temporal, {
       dataSource: ds,
