@@ -59,3 +59,21 @@ export class ConflictError extends JunctionError {
     super({ code: 'conflict', status: 409, publicMessage, detail });
   }
 }
+
+/**
+ * A write that named the version it read (an If-Match) found another one: someone changed the object in between.
+ * Thrown by the conditional write itself, so a change landing between the check and the write cannot get through.
+ */
+export class StaleVersionError extends JunctionError {
+  constructor(
+    what: string,
+    readonly currentVersion: number,
+  ) {
+    super({
+      code: 'precondition_failed',
+      status: 412,
+      publicMessage: `The ${what} changed since you read it: fetch it again and re-apply your change`,
+      detail: { currentVersion },
+    });
+  }
+}

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { IdentityProviderKind, LinkStrategy } from '../../core/entities/identity-provider.js';
-import { NotFoundError, ValidationError } from '../../core/errors.js';
+import { NotFoundError, StaleVersionError, ValidationError } from '../../core/errors.js';
 import type { Vault } from '../../core/vault/vault.js';
 import { one, rows, transaction } from '../db/sql.js';
 import { parseProviderSettings, providerSecretsContext } from '../upstream/provider-config.js';
@@ -62,40 +62,81 @@ export async function createIdentityProvider(
   });
 }
 
-/** Replaces config and/or secrets of a provider (secrets only when given: omitted means "keep"). */
+/**
+ * Replaces config and/or secrets of a provider (secrets only when given: omitted means "keep"), and its name,
+ * priority, enabled flag and linking, in one statement. With `expectedVersion` (an admin's If-Match) the write
+ * happens only if the provider is still at that version, so two admins' edits cannot silently overwrite each other.
+ */
 export async function updateIdentityProvider(
   dataSource: DataSource,
   vault: Vault,
   id: string,
-  change: { config?: unknown; secrets?: unknown; enabled?: boolean; name?: string; priority?: number },
+  change: {
+    config?: unknown;
+    secrets?: unknown;
+    enabled?: boolean;
+    name?: string;
+    priority?: number;
+    linkBy?: LinkStrategy;
+    linkClaim?: string | null;
+    expectedVersion?: number;
+  },
 ): Promise<void> {
-  const current = await one<{ kind: IdentityProviderKind; config: unknown; secrets_sealed: string | null }>(
-    dataSource,
-    `SELECT kind, config, secrets_sealed FROM identity_providers WHERE id = $1`,
-    [id],
-  );
-  if (!current) throw new NotFoundError('identity provider', { id });
-  const secrets =
-    change.secrets !== undefined
-      ? change.secrets
-      : current.secrets_sealed
-        ? vault.openJson(current.secrets_sealed, providerSecretsContext(id))
-        : {};
-  const settings = parseProviderSettings(current.kind, change.config ?? current.config, secrets);
-  await rows(
-    dataSource,
-    `UPDATE identity_providers SET config = $2, secrets_sealed = $3, enabled = COALESCE($4, enabled),
-            name = COALESCE($5, name), priority = COALESCE($6, priority), version = version + 1, updated_at = now()
-      WHERE id = $1`,
-    [
+  // Without an If-Match the admin asked for last-writer-wins: a write that lost the race is merged again from the
+  // newer row (so another admin's secret change is kept, not overwritten with what this one read).
+  for (let attempt = 1; ; attempt++) {
+    const current = await one<{
+      kind: IdentityProviderKind;
+      config: unknown;
+      secrets_sealed: string | null;
+      version: number;
+    }>(dataSource, `SELECT kind, config, secrets_sealed, version FROM identity_providers WHERE id = $1`, [
       id,
-      JSON.stringify(settings.config),
-      Object.keys(settings.secrets).length
-        ? vault.sealJson(settings.secrets, providerSecretsContext(id))
-        : null,
-      change.enabled ?? null,
-      change.name ?? null,
-      change.priority ?? null,
-    ],
-  );
+    ]);
+    if (!current) throw new NotFoundError('identity provider', { id });
+    const expected = change.expectedVersion;
+    if (expected !== undefined && current.version !== expected)
+      throw new StaleVersionError('identity provider', current.version);
+    const secrets =
+      change.secrets !== undefined
+        ? change.secrets
+        : current.secrets_sealed
+          ? vault.openJson(current.secrets_sealed, providerSecretsContext(id))
+          : {};
+    const settings = parseProviderSettings(current.kind, change.config ?? current.config, secrets);
+    // Conditional on the version read above: the merged config and secrets were computed from that version.
+    const updated = await rows<{ id: string }>(
+      dataSource,
+      `UPDATE identity_providers SET config = $2, secrets_sealed = $3, enabled = COALESCE($4, enabled),
+              name = COALESCE($5, name), priority = COALESCE($6, priority), link_by = COALESCE($8, link_by),
+              link_claim = CASE WHEN $9 THEN $10 ELSE link_claim END,
+              version = version + 1, updated_at = now()
+        WHERE id = $1 AND version = $7
+        RETURNING id`,
+      [
+        id,
+        JSON.stringify(settings.config),
+        Object.keys(settings.secrets).length
+          ? vault.sealJson(settings.secrets, providerSecretsContext(id))
+          : null,
+        change.enabled ?? null,
+        change.name ?? null,
+        change.priority ?? null,
+        current.version,
+        change.linkBy ?? null,
+        change.linkClaim !== undefined,
+        change.linkClaim ?? null,
+      ],
+    );
+    if (updated.length > 0) return;
+    if (expected !== undefined || attempt >= 5) {
+      const now = await one<{ version: number }>(
+        dataSource,
+        `SELECT version FROM identity_providers WHERE id = $1`,
+        [id],
+      );
+      if (!now) throw new NotFoundError('identity provider', { id });
+      throw new StaleVersionError('identity provider', now.version);
+    }
+  }
 }

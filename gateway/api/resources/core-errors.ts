@@ -1,5 +1,5 @@
 import { JunctionError } from '../../../core/errors.js';
-import { validationProblem } from '../http/problem.js';
+import { ApiProblem, validationProblem } from '../http/problem.js';
 
 /**
  * Other modules (the SSO admin functions, the sync engine) report bad input as core ValidationErrors naming the
@@ -9,6 +9,8 @@ export async function asApiProblem<T>(pointerBase: string, work: () => Promise<T
   try {
     return await work();
   } catch (error) {
+    // Already an API answer (a 412 from a conditional write, say): not a field problem.
+    if (error instanceof ApiProblem) throw error;
     if (error instanceof JunctionError && error.status < 500) {
       const field = /^([A-Za-z0-9_.]+):/.exec(error.publicMessage)?.[1];
       throw validationProblem(error.publicMessage, [

@@ -3,7 +3,7 @@ import { IdentityProvider } from '../../../core/entities/index.js';
 import { createIdentityProvider, updateIdentityProvider } from '../../../sso/admin/identity-providers.js';
 import { PROVIDER_SCHEMAS } from '../../../sso/upstream/provider-config.js';
 import { recordAudit } from '../http/audit.js';
-import { assertIfMatch, etagOf } from '../http/concurrency.js';
+import { etagOf, ifMatchVersion, refuseStale } from '../http/concurrency.js';
 import { findVisible, resourceRoutes } from '../http/crud.js';
 import { presentRecord, recordFields } from '../http/record-fields.js';
 import { defineRoute, type RouteContext } from '../http/route.js';
@@ -231,27 +231,23 @@ export const identityProviderRoutes = [
       const repo = ctx.deps.dataSource.getRepository(IdentityProvider);
       const provider = await findVisible(ctx.deps.dataSource.manager, spec, ctx.params.id, ctx.principal);
       ctx.principal.assertCan('sso.write', provider.tenantId, 'Identity provider');
-      assertIfMatch(ctx.req, provider.version);
+      const expectedVersion = ifMatchVersion(ctx.req, provider.version);
       const before = present(provider, storedSecretNames(provider, ctx));
       const body = ctx.body;
       await asApiProblem('body', () =>
-        updateIdentityProvider(ctx.deps.dataSource, ctx.deps.vault, provider.id, {
-          ...(body.config !== undefined ? { config: body.config } : {}),
-          ...(body.secrets !== undefined ? { secrets: body.secrets } : {}),
-          ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
-          ...(body.name !== undefined ? { name: body.name } : {}),
-          ...(body.priority !== undefined ? { priority: body.priority } : {}),
-        }),
-      );
-      if (body.linkBy !== undefined || body.linkClaim !== undefined) {
-        await repo.update(
-          { id: provider.id },
-          {
+        refuseStale(() =>
+          updateIdentityProvider(ctx.deps.dataSource, ctx.deps.vault, provider.id, {
+            ...(body.config !== undefined ? { config: body.config } : {}),
+            ...(body.secrets !== undefined ? { secrets: body.secrets } : {}),
+            ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
+            ...(body.name !== undefined ? { name: body.name } : {}),
+            ...(body.priority !== undefined ? { priority: body.priority } : {}),
             ...(body.linkBy !== undefined ? { linkBy: body.linkBy } : {}),
             ...(body.linkClaim !== undefined ? { linkClaim: body.linkClaim } : {}),
-          },
-        );
-      }
+            ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+          }),
+        ),
+      );
       const fresh = await repo.findOneByOrFail({ id: provider.id });
       const after = present(fresh, storedSecretNames(fresh, ctx));
       await audit(ctx, 'identity_provider.update', fresh, before, after);

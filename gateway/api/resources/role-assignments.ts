@@ -3,7 +3,7 @@ import { Person, Role, RoleAssignment } from '../../../core/entities/index.js';
 import { ValidationError } from '../../../core/errors.js';
 import { assignRoleManually, removeManualAssignment } from '../../../workers/access/manual-assignments.js';
 import { recordAudit } from '../http/audit.js';
-import { assertIfMatch, etagOf } from '../http/concurrency.js';
+import { etagOf, ifMatchVersion, refuseStale } from '../http/concurrency.js';
 import { findVisible, resourceRoutes } from '../http/crud.js';
 import { problems, validationProblem } from '../http/problem.js';
 import { isoOrNull, presentRecord, recordFields } from '../http/record-fields.js';
@@ -49,7 +49,7 @@ const spec = {
  * core ValidationErrors; the API answers them as field problems. */
 async function engineCall<T>(work: () => Promise<T>): Promise<T> {
   try {
-    return await work();
+    return await refuseStale(work);
   } catch (error) {
     if (error instanceof ValidationError) {
       throw validationProblem(error.publicMessage, [
@@ -187,9 +187,10 @@ export const roleAssignmentRoutes = [
           'This assignment comes from a rule: change the rule instead',
         );
       }
-      assertIfMatch(ctx.req, existing.version);
+      const expectedVersion = ifMatchVersion(ctx.req, existing.version);
       const updated = await engineCall(() =>
         assignRoleManually(ctx.deps.dataSource, {
+          ...(expectedVersion !== undefined ? { expectedVersion } : {}),
           personId: existing.personId,
           roleId: existing.roleId,
           reason: ctx.body.reason ?? existing.reason ?? '',
@@ -227,8 +228,10 @@ export const roleAssignmentRoutes = [
           'This assignment comes from a rule: change the rule instead',
         );
       }
-      assertIfMatch(ctx.req, existing.version);
-      await removeManualAssignment(ctx.deps.dataSource, existing.personId, existing.roleId);
+      const expectedVersion = ifMatchVersion(ctx.req, existing.version);
+      await refuseStale(() =>
+        removeManualAssignment(ctx.deps.dataSource, existing.personId, existing.roleId, expectedVersion),
+      );
       await audit(
         ctx,
         'role_assignment.delete',
