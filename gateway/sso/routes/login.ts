@@ -1,7 +1,7 @@
 import { Router, urlencoded, type Request, type Response } from 'express';
 import { recordSsoEvent } from '../../../sso/audit/record-sso-event.js';
 import { chosenProvider, discoverWithProviders } from '../../../sso/discovery/home-realm.js';
-import { providerFromRow } from '../../../sso/upstream/provider-config.js';
+import { providerFromRow, type LoadedProvider } from '../../../sso/upstream/provider-config.js';
 import { SignInRejected } from '../../../sso/errors.js';
 import { startSession } from '../../../sso/login/complete-sign-in.js';
 import { checkCsrf } from '../../../sso/login/csrf.js';
@@ -12,6 +12,7 @@ import {
   loadLoginTransaction,
   saveLoginTransaction,
   type LoginTransaction,
+  type PendingSecondFactor,
 } from '../../../sso/login/login-transaction.js';
 import { passwordFirstFactor } from '../../../sso/upstream/password/password-sign-in.js';
 import { verifyTotpCode } from '../../../sso/upstream/password/totp.js';
@@ -185,31 +186,9 @@ export function loginRoutes(ctx: RouteContext): Router {
       if (!tx) return;
       const pending = tx.pending;
       try {
-        if (!pending?.methods.includes('totp'))
-          throw new SignInRejected('invalid_request', 'no TOTP step pending');
-        const provider = await offeredProvider(ctx, tx, pending.providerId);
-        if (provider.kind !== 'password')
-          throw new SignInRejected('invalid_request', 'TOTP step for a non-password provider');
-        await verifyTotpCode(
-          ctx.deps,
-          pending.identityId,
-          String(body(req).code ?? '').trim(),
-          provider.config,
-        );
-        await finish(
-          ctx,
-          req,
-          res,
-          tx,
-          {
-            personId: pending.personId,
-            identityId: pending.identityId,
-            tenantId: pending.tenantId,
-            status: 'active',
-          },
-          provider.id,
-          [...pending.amr, 'otp', 'mfa'],
-        );
+        const { step, provider } = await secondFactorStep(ctx, tx, 'totp');
+        await verifyTotpCode(ctx.deps, step.identityId, String(body(req).code ?? '').trim(), provider.config);
+        await finishSecondFactor(ctx, req, res, tx, step, provider.id, 'otp');
       } catch (error) {
         if (error instanceof SignInRejected && error.rejection === 'bad_second_factor' && pending) {
           await auditRejection(ctx, req, tx, pending.providerId, error);
@@ -242,13 +221,8 @@ export function loginRoutes(ctx: RouteContext): Router {
       const tx = await loadTx(ctx, req, res);
       if (!tx) return;
       try {
-        const pending = tx.pending;
-        if (!pending?.methods.includes('webauthn'))
-          throw new SignInRejected('invalid_request', 'no security-key step pending');
-        const provider = await offeredProvider(ctx, tx, pending.providerId);
-        if (provider.kind !== 'password')
-          throw new SignInRejected('invalid_request', 'security key for a non-password provider');
-        res.json(await runtime.webauthn.authenticationOptions(provider, tx.id, pending.identityId));
+        const { step, provider } = await secondFactorStep(ctx, tx, 'webauthn');
+        res.json(await runtime.webauthn.authenticationOptions(provider, tx.id, step.identityId));
       } catch (error) {
         await ctx.reject(req, res, error, { tenantId: tx.tenantId ?? null });
       }
@@ -263,32 +237,15 @@ export function loginRoutes(ctx: RouteContext): Router {
       if (!tx) return;
       const pending = tx.pending;
       try {
-        if (!pending?.methods.includes('webauthn'))
-          throw new SignInRejected('invalid_request', 'no security-key step pending');
-        const provider = await offeredProvider(ctx, tx, pending.providerId);
-        if (provider.kind !== 'password')
-          throw new SignInRejected('invalid_request', 'security key for a non-password provider');
+        const { step, provider } = await secondFactorStep(ctx, tx, 'webauthn');
         let response: unknown;
         try {
           response = JSON.parse(String(body(req).response ?? ''));
         } catch {
           throw new SignInRejected('bad_second_factor', 'security-key response is not JSON');
         }
-        await runtime.webauthn.verifyAuthentication(provider, tx.id, pending.identityId, response);
-        await finish(
-          ctx,
-          req,
-          res,
-          tx,
-          {
-            personId: pending.personId,
-            identityId: pending.identityId,
-            tenantId: pending.tenantId,
-            status: 'active',
-          },
-          provider.id,
-          [...pending.amr, 'hwk', 'mfa'],
-        );
+        await runtime.webauthn.verifyAuthentication(provider, tx.id, step.identityId, response);
+        await finishSecondFactor(ctx, req, res, tx, step, provider.id, 'hwk');
       } catch (error) {
         await ctx.reject(req, res, error, {
           tenantId: tx.tenantId ?? null,
@@ -428,6 +385,47 @@ function emailPageFor(
     email: email ?? tx.loginHint ?? undefined,
     error,
   });
+}
+
+type PasswordProvider = Extract<LoadedProvider, { kind: 'password' }>;
+
+const SECOND_FACTOR_NAMES = { totp: 'TOTP step', webauthn: 'security-key step' } as const;
+
+/**
+ * The pending second-factor step of this transaction for `method`, and the password provider it belongs to; a
+ * request for a step that is not pending, or for a provider not offered or not a password provider, is refused.
+ */
+async function secondFactorStep(
+  ctx: RouteContext,
+  tx: LoginTransaction,
+  method: PendingSecondFactor['methods'][number],
+): Promise<{ step: PendingSecondFactor; provider: PasswordProvider }> {
+  const step = tx.pending;
+  if (!step?.methods.includes(method))
+    throw new SignInRejected('invalid_request', `no ${SECOND_FACTOR_NAMES[method]} pending`);
+  const provider = await offeredProvider(ctx, tx, step.providerId);
+  if (provider.kind !== 'password')
+    throw new SignInRejected('invalid_request', `${SECOND_FACTOR_NAMES[method]} for a non-password provider`);
+  return { step, provider };
+}
+
+/** A passed second factor completes the sign-in of the person the first factor identified (`amr` gains it). */
+function finishSecondFactor(
+  ctx: RouteContext,
+  req: Request,
+  res: Response,
+  tx: LoginTransaction,
+  step: PendingSecondFactor,
+  providerId: string,
+  method: 'otp' | 'hwk',
+): Promise<void> {
+  const linked = {
+    personId: step.personId,
+    identityId: step.identityId,
+    tenantId: step.tenantId,
+    status: 'active',
+  } as const;
+  return finish(ctx, req, res, tx, linked, providerId, [...step.amr, method, 'mfa']);
 }
 
 async function finish(
