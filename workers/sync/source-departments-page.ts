@@ -10,6 +10,19 @@ import { stateHash } from '../access/state-hash.js';
 import { departmentColumns } from './source-records.js';
 import type { NewSyncEvent } from './run-records.js';
 
+/** A department of this source as the directory holds it before the page is written. */
+interface ExistingDepartment {
+  id: string;
+  external_id: string;
+  source_hash: string | null;
+  name: string;
+  code: string | null;
+  parent_external_id: string | null;
+  cost_center: string | null;
+  overrides: Record<string, unknown>;
+  status: string;
+}
+
 /** Upserts one page of source departments; parents are linked after the whole read (children may come first). */
 export async function upsertDepartmentsPage(
   ds: DataSource,
@@ -30,17 +43,7 @@ export async function upsertDepartmentsPage(
     `SELECT id, external_id, source_hash, name, code, parent_external_id, cost_center, overrides, status FROM departments
       WHERE source_connection_id = $1 AND external_id = ANY($2)`,
     [input.connectionId, items.map((i) => i.externalId)],
-  )) as {
-    id: string;
-    external_id: string;
-    source_hash: string | null;
-    name: string;
-    code: string | null;
-    parent_external_id: string | null;
-    cost_center: string | null;
-    overrides: Record<string, unknown>;
-    status: string;
-  }[];
+  )) as ExistingDepartment[];
   const byExternal = new Map(existing.map((e) => [e.external_id, e]));
   // A retired department HR lists again comes back, even when nothing else about it changed.
   const changed = items.filter((i) => {
@@ -102,16 +105,7 @@ export async function upsertDepartmentsPage(
 
 function departmentEvent(
   item: { externalId: string; columns: ReturnType<typeof departmentColumns> },
-  before:
-    | {
-        name: string;
-        code: string | null;
-        parent_external_id: string | null;
-        cost_center: string | null;
-        overrides: Record<string, unknown>;
-        status: string;
-      }
-    | undefined,
+  before: ExistingDepartment | undefined,
   id: string | null,
   status: 'ok' | 'planned',
 ): NewSyncEvent {
