@@ -160,6 +160,24 @@ export function messagePage(
   });
 }
 
+/** An app's sign-in whose pending request (OIDC interaction, SAML AuthnRequest) is gone or expired. */
+export function expiredSignInPage(p: PageBase): string {
+  return messagePage({
+    nonce: p.nonce,
+    title: 'This sign-in has expired',
+    message: 'Go back to the app and start again.',
+  });
+}
+
+/** An app's sign-in naming an app Junction does not know. */
+export function unknownAppPage(p: PageBase): string {
+  return messagePage({
+    nonce: p.nonce,
+    title: 'Unknown app',
+    message: 'This app is not set up in Junction.',
+  });
+}
+
 export function noAccessPage(p: PageBase & { appName: string }): string {
   return messagePage({
     nonce: p.nonce,

@@ -5,7 +5,7 @@ import { loadPersonAppView } from '../../../sso/access/person-app-view.js';
 import { newLoginTransaction, saveLoginTransaction } from '../../../sso/login/login-transaction.js';
 import { discover } from './login.js';
 import { requestInfo } from '../http/request-info.js';
-import { messagePage, noAccessPage } from '../pages/sign-in-pages.js';
+import { expiredSignInPage, noAccessPage, unknownAppPage } from '../pages/sign-in-pages.js';
 import { handle, type RouteContext } from './route-context.js';
 
 /**
@@ -24,25 +24,13 @@ export function interactionRoutes(ctx: RouteContext): Router {
       const nonce = ctx.nonce(res);
       const interaction = await runtime.oidc.Interaction.find(String(req.params.uid));
       if (!interaction) {
-        res
-          .status(400)
-          .type('html')
-          .send(
-            messagePage({
-              nonce,
-              title: 'This sign-in has expired',
-              message: 'Go back to the app and start again.',
-            }),
-          );
+        res.status(400).type('html').send(expiredSignInPage({ nonce }));
         return;
       }
       const clientId = String(interaction.params.client_id ?? '');
       const app = await runtime.applications.byClientId(clientId);
       if (!app?.enabled) {
-        res
-          .status(400)
-          .type('html')
-          .send(messagePage({ nonce, title: 'Unknown app', message: 'This app is not set up in Junction.' }));
+        res.status(400).type('html').send(unknownAppPage({ nonce }));
         return;
       }
       const browser = ctx.browserToken(req, res);

@@ -14,7 +14,14 @@ import { endSsoSession } from '../../../sso/sessions/end-sessions-for-person.js'
 import { linkedOidcSessions } from '../../../sso/sessions/oidc-session-links.js';
 import { clearCookie } from '../http/cookies.js';
 import { requestInfo } from '../http/request-info.js';
-import { autoPostPage, messagePage, noAccessPage, signedOutPage } from '../pages/sign-in-pages.js';
+import {
+  autoPostPage,
+  expiredSignInPage,
+  messagePage,
+  noAccessPage,
+  signedOutPage,
+  unknownAppPage,
+} from '../pages/sign-in-pages.js';
 import { SSO_SESSION_COOKIE } from '../../../sso/provider/oidc/cookie-names.js';
 import { handle, type RouteContext } from './route-context.js';
 
@@ -74,24 +81,12 @@ export function samlIdpRoutes(ctx: RouteContext): Router {
       const nonce = ctx.nonce(res);
       const pending = await idp.pending(key);
       if (!pending) {
-        res
-          .status(400)
-          .type('html')
-          .send(
-            messagePage({
-              nonce,
-              title: 'This sign-in has expired',
-              message: 'Go back to the app and start again.',
-            }),
-          );
+        res.status(400).type('html').send(expiredSignInPage({ nonce }));
         return;
       }
       const sp = await idp.serviceProvider(pending.applicationId);
       if (!sp) {
-        res
-          .status(400)
-          .type('html')
-          .send(messagePage({ nonce, title: 'Unknown app', message: 'This app is not set up in Junction.' }));
+        res.status(400).type('html').send(unknownAppPage({ nonce }));
         return;
       }
       const session = await ctx.session(req);
